@@ -1,0 +1,79 @@
+package io.tributary.agent;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tributary.agent.config.AgentConfig;
+import io.tributary.agent.config.Delivery;
+import io.tributary.agent.interceptor.ConfiguredInterceptor;
+import io.tributary.agent.interceptor.InterceptorChain;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** The configs of the agent's Kafka clients, from {@code kafka:} and {@code agent:}. */
+final class KafkaClients {
+    private KafkaClients() {
+    }
+
+    static String transactionalId(String agentId) {
+        return "tributary-" + agentId;
+    }
+
+    /**
+     * The shared producer's config: {@code kafka.producer} as given, then what the agent owns:
+     * byte-array serializers, idempotence, and in exactly_once the transactional id.
+     */
+    static Map<String, Object> producerConfig(AgentConfig config, List<ConfiguredInterceptor> interceptors, MeterRegistry registry) {
+        Map<String, Object> props = new HashMap<>(config.kafka().producer());
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+        props.putIfAbsent(CommonClientConfigs.CLIENT_ID_CONFIG, transactionalId(config.agent().id()));
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        if (config.agent().delivery() == Delivery.EXACTLY_ONCE) {
+            props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(config.agent().id()));
+        }
+        if (!interceptors.isEmpty()) {
+            props.put(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, InterceptorChain.class.getName());
+            props.put(InterceptorChain.INSTANCES_CONFIG, new InterceptorChain.Setup(interceptors, config.agent().id(), config.agent().offsetsTopic(), registry));
+        }
+        return props;
+    }
+
+    /** Connection settings for the admin client and the checkpoint reader: bootstrap and security. */
+    static Map<String, Object> connectionConfig(AgentConfig config) {
+        Map<String, Object> props = new HashMap<>();
+        config.kafka().producer().forEach((key, value) -> {
+            if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.") || key.equals("client.dns.lookup")) {
+                props.put(key, value);
+            }
+        });
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+        return props;
+    }
+
+    /** The largest record the producer accepts: {@code max.request.size}, within {@code buffer.memory}. */
+    static long maxRecordBytes(Map<String, Object> producerConfig) {
+        ProducerConfig parsed = new ProducerConfig(withoutAgentObjects(producerConfig));
+        return Math.min(parsed.getInt(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), parsed.getLong(ProducerConfig.BUFFER_MEMORY_CONFIG));
+    }
+
+    /** Checks {@code kafka.producer} the way the producer will, without connecting; null when valid. */
+    static String checkProducerConfig(AgentConfig config) {
+        try {
+            maxRecordBytes(producerConfig(config, List.of(), null));
+            return null;
+        } catch (RuntimeException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static Map<String, Object> withoutAgentObjects(Map<String, Object> producerConfig) {
+        Map<String, Object> copy = new HashMap<>(producerConfig);
+        copy.remove(InterceptorChain.INSTANCES_CONFIG);
+        copy.remove(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG);
+        return copy;
+    }
+}

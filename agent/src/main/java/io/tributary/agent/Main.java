@@ -1,0 +1,267 @@
+package io.tributary.agent;
+
+import io.tributary.agent.checkpoint.CheckpointCodec;
+import io.tributary.agent.checkpoint.CheckpointKey;
+import io.tributary.agent.checkpoint.CheckpointStore;
+import io.tributary.agent.checkpoint.CheckpointStoreException;
+import io.tributary.agent.checkpoint.CheckpointsUnusableException;
+import io.tributary.agent.config.AgentConfig;
+import io.tributary.agent.config.ConfigLoader;
+import io.tributary.agent.config.LoadResult;
+import io.tributary.agent.logging.Logging;
+import io.tributary.agent.plugin.PluginRegistry;
+import io.tributary.api.Position;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine;
+import sun.misc.Signal;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tributary}: the command line. Exit codes: 0 ok, 1 invalid config or input, 2 runtime failure. */
+@Command(name = "tributary", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "A pluggable ingestion agent for Apache Kafka.",
+        subcommands = {Main.Run.class, Main.Validate.class, Main.Plugins.class, Main.Checkpoints.class})
+public final class Main implements Runnable {
+    static final int OK = 0;
+    static final int INVALID = 1;
+    static final int FAILED = 2;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    static int execute(String... args) {
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setParameterExceptionHandler((e, a) -> {
+            e.getCommandLine().getErr().println("tributary: " + e.getMessage());
+            e.getCommandLine().usage(e.getCommandLine().getErr());
+            return INVALID;
+        });
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            boolean explained = e instanceof AgentException || e instanceof CheckpointsUnusableException
+                    || e instanceof CheckpointStoreException;
+            cmd.getErr().println("tributary: " + (explained ? e.getMessage() : e.toString()));
+            return FAILED;
+        });
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static Map<String, String> environment() {
+        return System.getenv();
+    }
+
+    /** Shared by the commands that read a config file. */
+    abstract static class WithConfig {
+        @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "the agent's YAML config file")
+        Path config;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        PrintWriter err() {
+            return spec.commandLine().getErr();
+        }
+
+        /** Prepares the config, printing every error; null when there was any. */
+        Preparation prepareOrReport() {
+            return prepareOrReport(false);
+        }
+
+        /** Reads the config file without plugins, printing its errors; null when there was any. */
+        AgentConfig loadOrReport() {
+            LoadResult loaded = ConfigLoader.load(config, environment());
+            if (!loaded.errors().isEmpty()) {
+                loaded.errors().forEach(err()::println);
+                return null;
+            }
+            return loaded.config();
+        }
+
+        static CheckpointStore checkpointStore(AgentConfig agentConfig) {
+            return new CheckpointStore(KafkaClients.connectionConfig(agentConfig), agentConfig.agent().offsetsTopic(),
+                    agentConfig.agent().id());
+        }
+
+        Preparation prepareOrReport(boolean checkOutside) {
+            Preparation prepared = Preparation.prepare(config, environment(), checkOutside, null);
+            if (prepared.plugins != null) {
+                prepared.plugins.problems().forEach(problem -> err().println(config + ": warning: " + problem));
+            }
+            if (prepared.config != null) {
+                String producerProblem = KafkaClients.checkProducerConfig(prepared.config);
+                if (producerProblem != null) {
+                    prepared.errors.add(config + ": kafka.producer: " + producerProblem);
+                }
+            }
+            if (!prepared.ok()) {
+                prepared.errors.forEach(err()::println);
+                err().println(prepared.errors.size() + (prepared.errors.size() == 1 ? " error" : " errors") + " in " + config);
+                prepared.close();
+                return null;
+            }
+            return prepared;
+        }
+    }
+
+    @Command(name = "run", description = "Run the agent in the foreground until SIGTERM or SIGINT.")
+    static final class Run extends WithConfig implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            Preparation prepared = prepareOrReport();
+            if (prepared == null) {
+                return INVALID;
+            }
+            try (prepared) {
+                Logging.apply(prepared.config.logging());
+                Agent agent = new Agent(prepared);
+                // Handled, not left to the JVM's shutdown: a graceful stop ends with exit code 0, not 143.
+                for (String signal : new String[] {"TERM", "INT"}) {
+                    Signal.handle(new Signal(signal), received -> agent.requestStop());
+                }
+                Signal.handle(new Signal("HUP"), received -> agent.requestReload());
+                return agent.run();
+            }
+        }
+    }
+
+    @Command(name = "validate", description = "Load plugins and check the whole config file; print every error.")
+    static final class Validate extends WithConfig implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            Preparation prepared = prepareOrReport(true);
+            if (prepared == null) {
+                return INVALID;
+            }
+            try (prepared) {
+                out().println(config + ": valid (" + prepared.sources.size() + " source(s), "
+                        + prepared.interceptors.size() + " interceptor(s))");
+                return OK;
+            }
+        }
+    }
+
+    @Command(name = "plugins", description = "List the loaded plugins and the source and interceptor types they offer.")
+    static final class Plugins extends WithConfig implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            AgentConfig agentConfig = loadOrReport();
+            if (agentConfig == null) {
+                return INVALID;
+            }
+            try (PluginRegistry plugins = PluginRegistry.load(agentConfig.agent().pluginsDir(),
+                    agentConfig.agent().dataDir().resolve("plugins"))) {
+                out().printf("%-20s %-16s %-10s %-28s %s%n", "PLUGIN", "VERSION", "STATE", "SOURCE TYPES", "INTERCEPTOR TYPES");
+                for (PluginRegistry.PluginInfo plugin : plugins.plugins()) {
+                    out().printf("%-20s %-16s %-10s %-28s %s%n", plugin.id(), plugin.version(), plugin.state(),
+                            String.join(",", plugin.sourceTypes()), String.join(",", plugin.interceptorTypes()));
+                }
+                plugins.problems().forEach(problem -> err().println("warning: " + problem));
+                return OK;
+            }
+        }
+    }
+
+    @Command(name = "checkpoints", description = "Show or reset committed checkpoints.",
+            subcommands = {Checkpoints.ListCheckpoints.class, Checkpoints.Reset.class})
+    static final class Checkpoints implements Runnable {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(spec.commandLine().getOut());
+        }
+
+        @Command(name = "list", description = "Print the committed checkpoints of every source and stream of this agent.")
+        static final class ListCheckpoints extends WithConfig implements Callable<Integer> {
+            @Override
+            public Integer call() {
+                AgentConfig agentConfig = loadOrReport();
+                if (agentConfig == null) {
+                    return INVALID;
+                }
+                Map<String, Map<String, Position>> checkpoints = checkpointStore(agentConfig).load(Duration.ofSeconds(30));
+                out().printf("%-24s %-40s %s%n", "SOURCE", "STREAM", "POSITION");
+                checkpoints.forEach((source, streams) -> streams.forEach((stream, position) ->
+                        out().printf("%-24s %-40s %s%n", source, stream, position)));
+                return OK;
+            }
+        }
+
+        @Command(name = "reset", description = "Forget a source's checkpoints, so it starts over. Run it with the agent stopped: "
+                + "it uses the agent's transactional.id and fences a running agent.")
+        static final class Reset extends WithConfig implements Callable<Integer> {
+            @Option(names = "--source", required = true, paramLabel = "NAME", description = "the source whose checkpoints to forget")
+            String source;
+
+            @Override
+            public Integer call() {
+                AgentConfig agentConfig = loadOrReport();
+                if (agentConfig == null) {
+                    return INVALID;
+                }
+                String agentId = agentConfig.agent().id();
+                Map<String, Position> streams = checkpointStore(agentConfig).load(Duration.ofSeconds(30)).getOrDefault(source, Map.of());
+                if (streams.isEmpty()) {
+                    out().println("source " + source + " has no committed checkpoints; nothing to reset");
+                    return OK;
+                }
+                Map<String, Object> props = new HashMap<>(KafkaClients.producerConfig(agentConfig, List.of(), null));
+                props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, KafkaClients.transactionalId(agentId));
+                try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+                    producer.initTransactions();
+                    producer.beginTransaction();
+                    for (String stream : streams.keySet()) {
+                        producer.send(new ProducerRecord<>(agentConfig.agent().offsetsTopic(),
+                                CheckpointCodec.encodeKey(new CheckpointKey(agentId, source, stream)), null));
+                    }
+                    producer.commitTransaction();
+                }
+                out().println("forgot " + streams.size() + " checkpoint(s) of source " + source);
+                return OK;
+            }
+        }
+    }
+
+    /** The version from the build. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties props = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    props.load(in);
+                }
+            }
+            return new String[] {"tributary " + props.getProperty("version", "unknown"),
+                    "Kafka client " + org.apache.kafka.common.utils.AppInfoParser.getVersion(),
+                    "Java " + System.getProperty("java.version")};
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package io.tributary.agent.checkpoint;
+
+import io.tributary.api.Position;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the committed checkpoints of one agent from the offsets topic, {@code read_committed}, and
+ * creates that topic (compacted) when it is missing.
+ */
+public final class CheckpointStore {
+    /** The file in data_dir that remembers the offsets topic's id, to notice it was deleted or recreated. */
+    public static final String OFFSETS_TOPIC_ID_FILE = "offsets-topic.id";
+    private static final Logger log = LoggerFactory.getLogger(CheckpointStore.class);
+
+    private final Map<String, Object> clientConfig;
+    private final String topic;
+    private final String agentId;
+
+    /**
+     * @param clientConfig connection settings shared with the producer (bootstrap, security)
+     */
+    public CheckpointStore(Map<String, Object> clientConfig, String topic, String agentId) {
+        this.clientConfig = clientConfig;
+        this.topic = topic;
+        this.agentId = agentId;
+    }
+
+    /**
+     * Creates the offsets topic, compacted, when it does not exist, and returns its topic id.
+     *
+     * @param knownId the id this agent saw last time (kept in data_dir), or null the first time
+     * @throws CheckpointsUnusableException when the topic this agent used was deleted or replaced:
+     *                                      its checkpoints are gone
+     */
+    public Uuid ensureTopic(Duration timeout, Uuid knownId) throws InterruptedException {
+        try (Admin admin = Admin.create(clientConfig)) {
+            Uuid id = describe(admin, timeout);
+            if (id == null) {
+                if (knownId != null) {
+                    throw new CheckpointsUnusableException("offsets topic " + topic + " (topic id " + knownId
+                            + ") was deleted: the checkpoints it held are gone. Refusing to re-read every source from the beginning; "
+                            + "if that is what you want, delete " + OFFSETS_TOPIC_ID_FILE + " in agent.data_dir and start again");
+                }
+                NewTopic newTopic = new NewTopic(topic, Optional.of(1), Optional.empty())
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                try {
+                    admin.createTopics(List.of(newTopic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    log.info("Created offsets topic {} (compacted)", topic);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+                id = awaitCreated(admin, timeout);
+            }
+            if (knownId != null && !knownId.equals(id)) {
+                throw new CheckpointsUnusableException("offsets topic " + topic + " was recreated (topic id " + knownId + " before, "
+                        + id + " now): the checkpoints it held are gone. Refusing to re-read every source from the beginning; "
+                        + "if that is what you want, delete " + OFFSETS_TOPIC_ID_FILE + " in agent.data_dir and start again");
+            }
+            return id;
+        } catch (ExecutionException e) {
+            throw new CheckpointStoreException("cannot check or create offsets topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new CheckpointStoreException("cannot reach Kafka to check offsets topic " + topic + " within " + timeout, e);
+        }
+    }
+
+    /** The id of the topic just created: metadata may lag the creation by a moment. */
+    private Uuid awaitCreated(Admin admin, Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Uuid id = describe(admin, timeout);
+            if (id != null) {
+                return id;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("offsets topic " + topic + " was created but does not show in the metadata");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** The topic's id, or null when it does not exist. */
+    private Uuid describe(Admin admin, Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
+        try {
+            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+            return description.topicId();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Every committed checkpoint of this agent: source → stream → position.
+     *
+     * @throws CheckpointsUnusableException when a record of this agent, or one whose key cannot be
+     *                                      read, is not a valid checkpoint: never a silent restart from zero
+     * @throws CheckpointStoreException     when Kafka does not answer in time
+     */
+    public Map<String, Map<String, Position>> load(Duration timeout) {
+        Map<String, Map<String, Position>> bySource = new TreeMap<>();
+        for (Map.Entry<CheckpointKey, Position> entry : readAll(timeout).entrySet()) {
+            CheckpointKey key = entry.getKey();
+            if (key.agentId().equals(agentId)) {
+                bySource.computeIfAbsent(key.source(), s -> new TreeMap<>()).put(key.stream(), entry.getValue());
+            }
+        }
+        return bySource;
+    }
+
+    private Map<CheckpointKey, Position> readAll(Duration timeout) {
+        Map<String, Object> props = new HashMap<>(clientConfig);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "tributary-" + agentId + "-checkpoints");
+        Map<CheckpointKey, Position> latest = new LinkedHashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
+            if (infos == null || infos.isEmpty()) {
+                return latest;
+            }
+            List<TopicPartition> partitions = new ArrayList<>();
+            infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!reached(consumer, end)) {
+                if (System.nanoTime() > deadline) {
+                    throw new CheckpointStoreException("reading offsets topic " + topic + " did not finish within " + timeout);
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    CheckpointKey key;
+                    try {
+                        key = CheckpointCodec.decodeKey(record.key());
+                    } catch (CorruptCheckpointException e) {
+                        throw corrupt(record, e);
+                    }
+                    if (!key.agentId().equals(agentId)) {
+                        continue;
+                    }
+                    if (record.value() == null) {
+                        latest.remove(key);
+                        continue;
+                    }
+                    try {
+                        latest.put(key, CheckpointCodec.decodeValue(record.value()));
+                    } catch (CorruptCheckpointException e) {
+                        throw corrupt(record, e);
+                    }
+                }
+            }
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw new CheckpointStoreException("cannot read offsets topic " + topic + " within " + timeout + ": " + e.getMessage(), e);
+        }
+        return latest;
+    }
+
+    private CheckpointsUnusableException corrupt(ConsumerRecord<byte[], byte[]> record, CorruptCheckpointException e) {
+        return new CheckpointsUnusableException("offsets topic " + topic + " partition " + record.partition() + " offset "
+                + record.offset() + " holds a record that is not a Tributary checkpoint (" + e.getMessage()
+                + "); refusing to start rather than re-read sources from the beginning. Fix or delete that record, or point agent.offsets_topic elsewhere", e);
+    }
+
+    private static boolean reached(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,61 @@
+package io.tributary.agent;
+
+import io.tributary.testkit.AgentProcess;
+import io.tributary.testkit.KafkaBroker;
+import io.tributary.testkit.TestAgent;
+import io.tributary.testplugin.SequenceSource;
+import io.tributary.testplugin.SequenceSourceType;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/** A {@link TestAgent} with the sequence test plugin, against the shared broker unless told otherwise. */
+final class AgentFixture {
+    static final Duration STARTUP = TestAgent.STARTUP_TIMEOUT;
+
+    final Path config;
+    final KafkaBroker broker;
+    private final TestAgent agent;
+
+    private AgentFixture(TestAgent agent) {
+        this.agent = agent;
+        this.config = agent.config();
+        this.broker = agent.broker();
+        TestPlugins.jarPlugin(agent.pluginsDir(), "sequence",
+                new Class<?>[] {SequenceSourceType.class, SequenceSource.class}, SequenceSourceType.class);
+    }
+
+    static AgentFixture in(Path dir) {
+        return new AgentFixture(TestAgent.in(dir));
+    }
+
+    static AgentFixture in(Path dir, KafkaBroker broker) {
+        return new AgentFixture(TestAgent.in(dir, broker));
+    }
+
+    /** Writes agent.yaml: the agent section with {@code agentId} and {@code http: off}, then {@code rest} (sources: ...). */
+    AgentFixture write(String agentId, String rest) {
+        agent.write(agentId, rest);
+        return this;
+    }
+
+    /** Writes agent.yaml with these {@code agent:} settings besides the id. */
+    AgentFixture write(String agentId, Map<String, String> agentSettings, String rest) {
+        agent.write(agentId, agentSettings, rest);
+        return this;
+    }
+
+    AgentProcess start() {
+        return agent.start();
+    }
+
+    List<ConsumerRecord<byte[], byte[]>> awaitCount(AgentProcess process, String topic, int count, Duration timeout) {
+        return agent.awaitCount(process, topic, count, timeout);
+    }
+
+    AgentProcess.Result command(String... args) {
+        return agent.command(args);
+    }
+}

@@ -1,0 +1,119 @@
+package io.tributary.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tributary.testkit.AgentProcess;
+import io.tributary.testkit.KafkaBroker;
+import io.tributary.testkit.KafkaReader;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** /health and /metrics, a broker outage, and at_least_once, against a real broker. */
+class OperationsIT {
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final HttpClient http = HttpClient.newHttpClient();
+    /** How long the broker stays down; the faults-long profile makes it the issue's 30 s. */
+    private static final Duration OUTAGE = Duration.ofSeconds(Integer.getInteger("tributary.outage.seconds", 10));
+
+    @TempDir
+    Path dir;
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static HttpResponse<String> get(int port, String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> expected(long count) {
+        return LongStream.range(0, count).mapToObj(n -> "record-" + n).collect(Collectors.toList());
+    }
+
+    @Test
+    void healthAndMetricsFollowABrokerOutageTheAgentRecoversAndNothingIsLostOrRepeated() throws Exception {
+        int port = freePort();
+        try (KafkaBroker broker = KafkaBroker.start()) {
+            AgentFixture fixture = AgentFixture.in(dir, broker).write("outage", Map.of("http", "127.0.0.1:" + port), """
+                    sources:
+                      numbers:
+                        type: sequence
+                        topic: outage
+                        count: 20000
+                        per_poll: 20
+                        pause_per_poll: 10ms
+                    """);
+            try (AgentProcess agent = fixture.start()) {
+                await().atMost(WAIT).until(() -> get(port, "/health").statusCode() == 200);
+                assertThat(get(port, "/health").body()).contains("\"status\":\"up\"", "\"numbers\":{\"type\":\"sequence\",\"status\":\"up\"}");
+                fixture.awaitCount(agent, "outage", 2000, WAIT);
+                assertThat(get(port, "/metrics").body())
+                        .contains("tributary_source_records_total{source=\"numbers\",source_type=\"sequence\"}")
+                        .contains("tributary_transactions_total{outcome=\"committed\"}")
+                        .contains("tributary_source_in_flight_records{source=\"numbers\",source_type=\"sequence\"}");
+
+                broker.stop();
+                await().atMost(WAIT).until(() -> get(port, "/health").statusCode() == 503);
+                assertThat(get(port, "/health").body()).contains("\"producer\":{\"status\":\"down\"");
+                await().during(OUTAGE).atMost(OUTAGE.plusSeconds(10)).until(() -> get(port, "/health").statusCode() == 503);
+                broker.restart();
+                await().atMost(Duration.ofSeconds(20)).until(() -> get(port, "/health").statusCode() == 200);
+
+                fixture.awaitCount(agent, "outage", 20000, WAIT);
+                agent.sigterm();
+                assertThat(agent.waitFor(Duration.ofSeconds(40))).isZero();
+            }
+            assertThat(KafkaReader.values(KafkaReader.readAll(broker.bootstrapServers(), "outage")))
+                    .containsExactlyElementsOf(expected(20000));
+        }
+    }
+
+    @Test
+    void atLeastOnceResumesAfterAKillRepeatingNoMoreThanWasInFlight() {
+        AgentFixture fixture = AgentFixture.in(dir).write("alo", Map.of("http", "off", "delivery", "at_least_once"), """
+                sources:
+                  numbers:
+                    type: sequence
+                    topic: alo
+                    count: 60000
+                    per_poll: 200
+                """);
+        String bootstrap = fixture.broker.bootstrapServers();
+        try (AgentProcess agent = fixture.start()) {
+            fixture.awaitCount(agent, "alo", 10000, WAIT);
+            agent.sigkill();
+            agent.waitFor(Duration.ofSeconds(10));
+        }
+        try (AgentProcess agent = fixture.start()) {
+            fixture.awaitCount(agent, "alo", 60000, WAIT);
+            agent.sigterm();
+            assertThat(agent.waitFor(Duration.ofSeconds(40))).isZero();
+        }
+        List<String> values = KafkaReader.values(KafkaReader.readAll(bootstrap, "alo"));
+        assertThat(values.stream().distinct().sorted().toList()).containsExactlyInAnyOrderElementsOf(expected(60000));
+        assertThat(values.subList(values.size() - 1, values.size())).containsExactly("record-59999");
+    }
+}

@@ -1,0 +1,81 @@
+package io.tributary.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tributary.testkit.AgentProcess;
+import io.tributary.testkit.KafkaReader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SIGHUP: the config is read again; sources added, removed and changed; nothing lost or repeated. */
+class ReloadIT {
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @TempDir
+    Path dir;
+
+    private static String source(String name, String topic, long count, String extra) {
+        return """
+                  %s:
+                    type: sequence
+                    topic: %s
+                    count: %d
+                    per_poll: 50
+                    pause_per_poll: 20ms
+                %s""".formatted(name, topic, count, extra);
+    }
+
+    private static List<String> expected(long count) {
+        return LongStream.range(0, count).mapToObj(n -> "record-" + n).collect(Collectors.toList());
+    }
+
+    private static void sighup(AgentProcess agent) throws IOException, InterruptedException {
+        assertThat(new ProcessBuilder("kill", "-HUP", Long.toString(agent.pid())).start().waitFor()).isZero();
+    }
+
+    @Test
+    void reloadAddsRemovesAndRestartsSourcesWithoutLossOrDuplicates() throws Exception {
+        AgentFixture fixture = AgentFixture.in(dir).write("reload", "sources:\n"
+                + source("kept", "reload.kept", 3000, "")
+                + source("changed", "reload.changed", 3000, "")
+                + source("removed", "reload.removed", 1_000_000, ""));
+        String bootstrap = fixture.broker.bootstrapServers();
+        try (AgentProcess agent = fixture.start()) {
+            fixture.awaitCount(agent, "reload.changed", 500, WAIT);
+
+            fixture.write("reload", "sources:\n"
+                    + source("kept", "reload.kept", 3000, "")
+                    + source("changed", "reload.changed", 3000, "    large_at: -2\n")
+                    + source("added", "reload.added", 2000, ""));
+            sighup(agent);
+            assertThat(agent.awaitLine("Reloaded", WAIT)).isTrue();
+            assertThat(agent.lines()).anyMatch(line -> line.contains(
+                    "added [added], removed [removed], restarted [changed], 1 unchanged"));
+            assertThat(agent.lines().stream().filter(line -> line.contains("Source kept (sequence) started"))).hasSize(1);
+
+            fixture.write("reload", "sources:\n  broken:\n    type: sequence\n");
+            sighup(agent);
+            assertThat(agent.awaitLine("Reload rejected", WAIT)).isTrue();
+            assertThat(agent.awaitLine("sources.broken: missing required setting \"topic\"", WAIT)).isTrue();
+
+            fixture.awaitCount(agent, "reload.kept", 3000, WAIT);
+            fixture.awaitCount(agent, "reload.changed", 3000, WAIT);
+            fixture.awaitCount(agent, "reload.added", 2000, WAIT);
+            int removedAtReload = KafkaReader.readAll(bootstrap, "reload.removed").size();
+            agent.sigterm();
+            assertThat(agent.waitFor(Duration.ofSeconds(40))).isZero();
+            assertThat(KafkaReader.readAll(bootstrap, "reload.removed")).hasSize(removedAtReload);
+        }
+        assertThat(KafkaReader.values(KafkaReader.readAll(bootstrap, "reload.kept"))).containsExactlyElementsOf(expected(3000));
+        assertThat(KafkaReader.values(KafkaReader.readAll(bootstrap, "reload.changed"))).containsExactlyElementsOf(expected(3000));
+        assertThat(KafkaReader.values(KafkaReader.readAll(bootstrap, "reload.added"))).containsExactlyElementsOf(expected(2000));
+        List<String> removed = KafkaReader.values(KafkaReader.readAll(bootstrap, "reload.removed"));
+        assertThat(removed).isNotEmpty().containsExactlyElementsOf(expected(removed.size()));
+    }
+}

@@ -1,0 +1,76 @@
+package io.tributary.testplugin;
+
+import io.tributary.api.Position;
+import io.tributary.api.SourceContext;
+import io.tributary.api.SourceRecord;
+import io.tributary.api.SourceTask;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** See {@link SequenceSourceType}. */
+public final class SequenceSource implements SourceTask {
+    static final String STREAM = "seq";
+
+    private final String topic;
+    private final long count;
+    private final int perPoll;
+    private final long largeAt;
+    private final int largeBytes;
+    private final Duration pause;
+    private volatile boolean stopping;
+    private long next;
+
+    SequenceSource(String topic, long count, int perPoll, long largeAt, int largeBytes, Duration pause) {
+        this.topic = topic;
+        this.count = count;
+        this.perPoll = perPoll;
+        this.largeAt = largeAt;
+        this.largeBytes = largeBytes;
+        this.pause = pause;
+    }
+
+    @Override
+    public void start(SourceContext context) {
+        Position committed = context.committedPositions().get(STREAM);
+        next = committed == null ? 0 : committed.getLong("next");
+        context.logger().info("sequence starts at {}", next);
+    }
+
+    @Override
+    public List<SourceRecord> poll() throws InterruptedException {
+        if (stopping) {
+            return List.of();
+        }
+        if (next >= count) {
+            Thread.sleep(50);
+            return List.of();
+        }
+        if (!pause.isZero()) {
+            Thread.sleep(pause.toMillis());
+        }
+        List<SourceRecord> records = new ArrayList<>(perPoll);
+        while (records.size() < perPoll && next < count) {
+            long n = next++;
+            byte[] value = ("record-" + n).getBytes(StandardCharsets.UTF_8);
+            if (n == largeAt) {
+                value = Arrays.copyOf(value, largeBytes);
+                Arrays.fill(value, ("record-" + n).length(), largeBytes, (byte) 'x');
+            }
+            records.add(SourceRecord.builder(topic)
+                    .key(Long.toString(n).getBytes(StandardCharsets.UTF_8))
+                    .value(value)
+                    .header("seq", Long.toString(n))
+                    .checkpoint(STREAM, Position.of("next", next))
+                    .build());
+        }
+        return records;
+    }
+
+    @Override
+    public void stop() {
+        stopping = true;
+    }
+}

@@ -1,0 +1,116 @@
+package io.tributary.benchmarks;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A baseline's process (a JVM with this harness's class path, or rsyslogd), its output in a log
+ * file; it never outlives the harness.
+ */
+final class Child implements AutoCloseable {
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+    private static final int LOG_TAIL_LINES = 20;
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(
+                () -> RUNNING.forEach(process -> process.toHandle().destroyForcibly()), "benchmark-child-reaper"));
+    }
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+
+    private Child(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Runs {@code mainClass} in a JVM with this JVM's class path and production JIT and collector. */
+    static Child java(String name, Path log, String mainClass, List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass);
+        command.addAll(args);
+        return start(name, log, command);
+    }
+
+    static Child start(String name, Path log, List<String> command) {
+        try {
+            Files.createDirectories(log.getParent());
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            RUNNING.add(process);
+            process.onExit().thenRun(() -> RUNNING.remove(process));
+            return new Child(name, process, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name + " (" + String.join(" ", command) + ")", e);
+        }
+    }
+
+    /**
+     * Waits for the process to exit by itself.
+     *
+     * @throws IllegalStateException when it runs longer than {@code timeout} or exits with an error,
+     *                               with the end of its log
+     */
+    void awaitSuccess(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                close();
+                throw new IllegalStateException(name + " still ran after " + timeout.toSeconds() + " s; " + logTail());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + name, e);
+        }
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException(name + " exited with code " + process.exitValue() + "; " + logTail());
+        }
+    }
+
+    /** Fails, with the end of its log, when the process has already exited. */
+    void requireAlive() {
+        if (!process.isAlive()) {
+            throw new IllegalStateException(name + " exited with code " + process.exitValue() + "; " + logTail());
+        }
+    }
+
+    Path log() {
+        return log;
+    }
+
+    /** Stops the process with SIGTERM, then SIGKILL if it is still there after 10 s. */
+    @Override
+    public void close() {
+        process.toHandle().destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.toHandle().destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return "end of " + log + ":\n" + String.join("\n",
+                    lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+        } catch (IOException e) {
+            return "its log " + log + " cannot be read: " + e.getMessage();
+        }
+    }
+}

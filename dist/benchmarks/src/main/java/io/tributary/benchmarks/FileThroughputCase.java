@@ -1,0 +1,181 @@
+package io.tributary.benchmarks;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Cases 1 and 2: a file of equal lines into Kafka, by Tributary in both delivery modes, by Kafka's
+ * own ProducerPerformance (same record size, transactions of the same length), and by Kafka
+ * Connect's FileStreamSource in a standalone worker (the same file).
+ */
+final class FileThroughputCase {
+    static final String EXACTLY_ONCE = "Tributary exactly_once";
+    static final String AT_LEAST_ONCE = "Tributary at_least_once";
+    static final String PRODUCER_PERFORMANCE = "ProducerPerformance";
+    static final String CONNECT = "Connect FileStreamSource";
+
+    private static final Duration STALL = Duration.ofSeconds(60);
+    private static final Duration PRODUCER_PERFORMANCE_TIMEOUT = Duration.ofMinutes(10);
+    private static final String COMMIT_INTERVAL_MILLIS = "100";
+
+    private final Session session;
+    private final Report report;
+
+    FileThroughputCase(Session session, Report report) {
+        this.session = session;
+        this.report = report;
+    }
+
+    void run() {
+        measure(100, session.scale().smallRecords(), 0.6);
+        measure(1024, session.scale().largeRecords(), 0.8);
+    }
+
+    private void measure(int recordBytes, int records, double producerPerformanceTarget) {
+        String size = recordBytes == 1024 ? "1 KiB" : recordBytes + " B";
+        Path file = session.workDir().resolve("lines-" + recordBytes + ".log");
+        LineFiles.write(file, records, recordBytes);
+        Figures figures = new Figures();
+        for (int run = 1; run <= session.scale().runs(); run++) {
+            String suffix = recordBytes + "-r" + run;
+            figures.measure(EXACTLY_ONCE, () -> tributary("exactly_once", file, records, recordBytes, suffix));
+            figures.measure(AT_LEAST_ONCE, () -> tributary("at_least_once", file, records, recordBytes, suffix));
+            figures.measure(PRODUCER_PERFORMANCE, () -> producerPerformance(records, recordBytes, suffix));
+            figures.measure(CONNECT, () -> connect(file, records, recordBytes, suffix));
+        }
+        Figures.Format format = figure -> Throughput.format(figure, recordBytes);
+        report.add(figures.compare("1. file → Kafka, exactly_once, " + size + " vs ProducerPerformance",
+                EXACTLY_ONCE, PRODUCER_PERFORMANCE, producerPerformanceTarget, format));
+        report.add(figures.compare("1. file → Kafka, exactly_once, " + size + " vs Connect",
+                EXACTLY_ONCE, CONNECT, 2.0, format));
+        if (recordBytes == 1024) {
+            report.add(figures.compare("2. exactly_once ÷ at_least_once, " + size + ", 100 ms commits",
+                    EXACTLY_ONCE, AT_LEAST_ONCE, 0.95, format));
+        }
+        deleteFile(file);
+    }
+
+    private double tributary(String delivery, Path file, int records, int recordBytes, String suffix) {
+        String name = "file-" + delivery.replace('_', '-') + "-" + suffix;
+        String topic = "bench-" + name;
+        session.topics().create(topic);
+        String sources = """
+                sources:
+                  lines:
+                    type: file
+                    topic: %s
+                    include: ["%s"]
+                    read_from: beginning
+                    headers: false
+                """.formatted(topic, file);
+        try (Agent agent = Agent.start(session, session.runDir(name), "bench-" + name,
+                Map.of("delivery", delivery, "commit_interval", COMMIT_INTERVAL_MILLIS + "ms"), sources,
+                session.profile(name))) {
+            Delivery delivered = session.topics().await(topic, records, STALL);
+            agent.stop();
+            return noteRun(name, delivered, records, recordBytes, true);
+        } finally {
+            session.topics().delete(topic);
+        }
+    }
+
+    private double producerPerformance(int records, int recordBytes, String suffix) {
+        String name = "producer-performance-" + suffix;
+        String topic = "bench-" + name;
+        session.topics().create(topic);
+        try (Child child = Child.java(PRODUCER_PERFORMANCE, session.runDir(name).resolve("output.log"),
+                "org.apache.kafka.tools.ProducerPerformance", List.of(
+                        "--topic", topic,
+                        "--num-records", Integer.toString(records),
+                        "--record-size", Integer.toString(recordBytes),
+                        "--throughput", "-1",
+                        "--transactional-id", "bench-" + name,
+                        "--transaction-duration-ms", COMMIT_INTERVAL_MILLIS,
+                        "--bootstrap-server", session.bootstrapServers()))) {
+            child.awaitSuccess(PRODUCER_PERFORMANCE_TIMEOUT);
+            return noteRun(name, session.topics().await(topic, records, STALL), records, recordBytes, true);
+        } finally {
+            session.topics().delete(topic);
+        }
+    }
+
+    private double connect(Path file, int records, int recordBytes, String suffix) {
+        String name = "connect-" + suffix;
+        String topic = "bench-" + name;
+        Path dir = session.runDir(name);
+        Path worker = dir.resolve("worker.properties");
+        Path connector = dir.resolve("connector.properties");
+        try {
+            Files.writeString(worker, String.join("\n",
+                    "bootstrap.servers=" + session.bootstrapServers(),
+                    "key.converter=org.apache.kafka.connect.storage.StringConverter",
+                    "value.converter=org.apache.kafka.connect.storage.StringConverter",
+                    "offset.storage.file.filename=" + dir.resolve("connect.offsets"),
+                    "offset.flush.interval.ms=" + COMMIT_INTERVAL_MILLIS,
+                    "listeners=http://127.0.0.1:" + freePort(),
+                    ""));
+            Files.writeString(connector, String.join("\n",
+                    "name=" + name,
+                    "connector.class=org.apache.kafka.connect.file.FileStreamSourceConnector",
+                    "tasks.max=1",
+                    "file=" + file,
+                    "topic=" + topic,
+                    ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the Connect configs in " + dir, e);
+        }
+        session.topics().create(topic);
+        try (Child child = Child.java(CONNECT, dir.resolve("output.log"),
+                "org.apache.kafka.connect.cli.ConnectStandalone", List.of(worker.toString(), connector.toString()))) {
+            Delivery delivery;
+            try {
+                delivery = session.topics().await(topic, records, STALL);
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException(e.getMessage() + "; " + child.logTail(), e);
+            }
+            return noteRun(name, delivery, records, recordBytes, false);
+        } finally {
+            session.topics().delete(topic);
+        }
+    }
+
+    /**
+     * Notes a run's figures below the table and returns its throughput.
+     *
+     * @param exactlyOnce whether a count other than {@code expected} is a failure; at-least-once
+     *                    contenders may repeat records, which is only noted
+     */
+    private double noteRun(String name, Delivery delivery, int expected, int recordBytes, boolean exactlyOnce) {
+        if (exactlyOnce && delivery.records() != expected) {
+            throw new IllegalStateException(name + " delivered " + delivery.records() + " records, expected " + expected);
+        }
+        report.run(String.format("%s: %s, %d records in %.2f s between first and last append%s; load %s",
+                name, Throughput.format(delivery.recordsPerSecond(), recordBytes), delivery.records(),
+                (delivery.lastAppendMillis() - delivery.firstAppendMillis()) / 1000.0,
+                delivery.records() == expected ? "" : " (" + (delivery.records() - expected) + " repeated)",
+                Machine.loadAverage()));
+        return delivery.recordsPerSecond();
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free port", e);
+        }
+    }
+
+    private static void deleteFile(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + file, e);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.tributary.benchmarks;
+
+import java.time.Duration;
+
+/**
+ * How big and how often: the quick scale is for developing the harness (one run per case, small
+ * sizes), the full scale gives the figures (medians of three runs, sizes that run for seconds).
+ *
+ * @param runs               runs per case; figures are their medians
+ * @param smallRecords       records of the 100 B file case
+ * @param largeRecords       records of the 1 KiB file case
+ * @param syslogMessages     messages of the syslog case
+ * @param jdbcRows           rows of the jdbc case's table
+ * @param latencyWarmupLines lines of the latency case appended before measuring
+ * @param latencyLines       lines of the latency case that are measured
+ * @param outage             how long the memory case keeps the broker stopped
+ */
+record Scale(String name, int runs, int smallRecords, int largeRecords, int syslogMessages, int jdbcRows,
+             int latencyWarmupLines, int latencyLines, Duration outage) {
+
+    static final Scale QUICK = new Scale("quick", 1, 200_000, 50_000, 100_000, 100_000, 100, 500,
+            Duration.ofSeconds(30));
+    static final Scale FULL = new Scale("full", 3, 2_000_000, 500_000, 1_000_000, 1_000_000, 100, 1_500,
+            Duration.ofSeconds(60));
+}

@@ -1,0 +1,193 @@
+package io.tributary.benchmarks;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Case 3: RFC 5424 messages over one TCP connection (newline framing) into Kafka, by Tributary's
+ * syslog source and by rsyslog's {@code imptcp} and {@code omkafka} writing the same JSON fields.
+ */
+final class SyslogCase {
+    static final String TRIBUTARY = "Tributary syslog";
+    static final String RSYSLOG = "rsyslog imptcp → omkafka";
+
+    private static final String CASE_NAME = "3. syslog TCP → Kafka vs rsyslog";
+    private static final String TARGET = "≥ 1.00×";
+    private static final Duration STALL = Duration.ofSeconds(60);
+    private static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(30);
+    private static final int MESSAGE_BYTES = 200;
+
+    /*
+     * The fields of Tributary's syslog JSON, so that both sides parse the message and write about the
+     * same bytes.
+     */
+    private static final String RSYSLOG_CONFIG = """
+            global(workDirectory="%1$s")
+            module(load="imptcp")
+            module(load="omkafka")
+            input(type="imptcp" address="127.0.0.1" port="%2$d" ruleset="toKafka")
+            template(name="tributaryJson" type="list" option.jsonf="on") {
+              property(outname="timestamp" name="timereported" dateFormat="rfc3339" format="jsonf")
+              property(outname="hostname" name="hostname" format="jsonf")
+              property(outname="app_name" name="app-name" format="jsonf")
+              property(outname="procid" name="procid" format="jsonf")
+              property(outname="msgid" name="msgid" format="jsonf")
+              property(outname="facility" name="syslogfacility-text" format="jsonf")
+              property(outname="severity" name="syslogseverity-text" format="jsonf")
+              property(outname="structured_data" name="structured-data" format="jsonf")
+              property(outname="message" name="msg" format="jsonf")
+              property(outname="peer" name="fromhost-ip" format="jsonf")
+            }
+            ruleset(name="toKafka") {
+              action(type="omkafka" broker=["%3$s"] topic="%4$s" template="tributaryJson")
+            }
+            """;
+
+    private final Session session;
+    private final Report report;
+
+    SyslogCase(Session session, Report report) {
+        this.session = session;
+        this.report = report;
+    }
+
+    void run() {
+        int messages = session.scale().syslogMessages();
+        String missingRsyslog = missingRsyslog();
+        Figures figures = new Figures();
+        for (int run = 1; run <= session.scale().runs(); run++) {
+            String suffix = "r" + run;
+            figures.measure(TRIBUTARY, () -> tributary(messages, suffix));
+            if (missingRsyslog == null) {
+                figures.measure(RSYSLOG, () -> rsyslog(messages, suffix));
+            }
+        }
+        if (missingRsyslog != null) {
+            report.add(Row.skipped(CASE_NAME, TARGET, missingRsyslog));
+            return;
+        }
+        report.add(figures.compare(CASE_NAME, TRIBUTARY, RSYSLOG, 1.0,
+                figure -> String.format("%,.0f msg/s", figure)));
+    }
+
+    private double tributary(int messages, String suffix) {
+        String name = "syslog-" + suffix;
+        String topic = "bench-" + name;
+        int port = FileThroughputCase.freePort();
+        session.topics().create(topic);
+        String sources = """
+                sources:
+                  syslog:
+                    type: syslog
+                    topic: %s
+                    listen: ["tcp://127.0.0.1:%d"]
+                    framing: newline
+                """.formatted(topic, port);
+        try (Agent agent = Agent.start(session, session.runDir(name), "bench-" + name, Map.of(), sources,
+                session.profile(name))) {
+            send(port, messages);
+            Delivery delivery = session.topics().await(topic, messages, STALL);
+            agent.stop();
+            return noteRun(name, delivery, messages);
+        } finally {
+            session.topics().delete(topic);
+        }
+    }
+
+    private double rsyslog(int messages, String suffix) {
+        String name = "rsyslog-" + suffix;
+        String topic = "bench-" + name;
+        Path dir = session.runDir(name);
+        int port = FileThroughputCase.freePort();
+        Path config = dir.resolve("rsyslog.conf");
+        writeConfig(config, dir, port, topic);
+        session.topics().create(topic);
+        try (Child rsyslogd = Child.start(RSYSLOG, dir.resolve("output.log"), List.of(
+                "rsyslogd", "-n", "-f", config.toString(), "-i", dir.resolve("rsyslogd.pid").toString()))) {
+            send(port, messages);
+            rsyslogd.requireAlive();
+            Delivery delivery;
+            try {
+                delivery = session.topics().await(topic, messages, STALL);
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException(e.getMessage() + "; " + rsyslogd.logTail(), e);
+            }
+            return noteRun(name, delivery, messages);
+        } finally {
+            session.topics().delete(topic);
+        }
+    }
+
+    /** Why rsyslog with omkafka cannot run here, or null when it can: checked by rsyslogd itself. */
+    private String missingRsyslog() {
+        Path dir = session.runDir("rsyslog-check");
+        Path config = dir.resolve("rsyslog.conf");
+        writeConfig(config, dir, FileThroughputCase.freePort(), "check");
+        try (Child check = Child.start("rsyslogd -N1", dir.resolve("output.log"),
+                List.of("rsyslogd", "-N1", "-f", config.toString()))) {
+            check.awaitSuccess(Duration.ofSeconds(30));
+            return null;
+        } catch (RuntimeException e) {
+            return "rsyslogd with omkafka is not usable here (install the Debian packages rsyslog and rsyslog-kafka): "
+                    + Figures.firstLine(e);
+        }
+    }
+
+    private void writeConfig(Path config, Path dir, int port, String topic) {
+        try {
+            Files.writeString(config, RSYSLOG_CONFIG.formatted(dir, port, session.bootstrapServers(), topic));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + config, e);
+        }
+    }
+
+    /** Sends {@code count} messages as fast as the receiver reads them, once it listens. */
+    private static void send(int port, int count) {
+        long deadline = System.nanoTime() + LISTEN_TIMEOUT.toNanos();
+        while (true) {
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+                 OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16)) {
+                for (int number = 0; number < count; number++) {
+                    out.write(message(number));
+                }
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new UncheckedIOException("nothing listens on 127.0.0.1:" + port + " after "
+                            + LISTEN_TIMEOUT.toSeconds() + " s", e);
+                }
+                Topics.sleep(Duration.ofMillis(100));
+            }
+        }
+    }
+
+    /** An RFC 5424 message of {@link #MESSAGE_BYTES} bytes, newline included. */
+    static byte[] message(int number) {
+        String head = "<134>1 2024-05-01T12:00:00.000Z web-1 checkout 4242 ORDER - message " + number + " ";
+        byte[] bytes = new byte[MESSAGE_BYTES];
+        byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(headBytes, 0, bytes, 0, headBytes.length);
+        for (int i = headBytes.length; i < MESSAGE_BYTES - 1; i++) {
+            bytes[i] = (byte) ('a' + (number + i) % 26);
+        }
+        bytes[MESSAGE_BYTES - 1] = '\n';
+        return bytes;
+    }
+
+    private double noteRun(String name, Delivery delivery, int expected) {
+        report.run(String.format("%s: %,.0f msg/s, %d of %d messages in %.2f s between first and last append; load %s",
+                name, delivery.recordsPerSecond(), delivery.records(), expected,
+                (delivery.lastAppendMillis() - delivery.firstAppendMillis()) / 1000.0, Machine.loadAverage()));
+        return delivery.recordsPerSecond();
+    }
+}

@@ -1,0 +1,152 @@
+package io.tributary.benchmarks;
+
+import io.tributary.testkit.KafkaBroker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * The benchmark topics: one partition each, stamped by the broker ({@code LogAppendTime}), created
+ * for one run and deleted after it so that a full session does not fill the disk.
+ */
+final class Topics {
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration PROGRESS_CHECK = Duration.ofMillis(250);
+
+    private final KafkaBroker broker;
+
+    Topics(KafkaBroker broker) {
+        this.broker = broker;
+    }
+
+    String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    void create(String topic) {
+        broker.createTopic(topic, 1, Map.of("message.timestamp.type", "LogAppendTime"));
+    }
+
+    void delete(String topic) {
+        try {
+            broker.admin().deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot delete topic " + topic + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while deleting topic " + topic, e);
+        }
+    }
+
+    /**
+     * Waits until {@code topic} holds {@code expected} committed records, and reads them all once to
+     * count them exactly and find their first and last append times.
+     *
+     * <p>While waiting it asks only for the last stable offset, which costs the contender nothing;
+     * transaction markers take offsets too, so reaching {@code expected} there is where counting
+     * starts, not where it ends.
+     *
+     * @param stall how long the topic may not grow before this gives up
+     * @throws IllegalStateException when the topic stops growing short of {@code expected}, saying
+     *                               how far it got
+     */
+    Delivery await(String topic, long expected, Duration stall) {
+        TopicPartition partition = new TopicPartition(topic, 0);
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            Progress progress = new Progress(topic, expected, stall);
+            while (endOffset(consumer, partition) < expected) {
+                progress.check(endOffset(consumer, partition));
+                sleep(PROGRESS_CHECK);
+            }
+            Progress counting = new Progress(topic, expected, stall);
+            long count = 0;
+            long first = Long.MAX_VALUE;
+            long last = Long.MIN_VALUE;
+            while (count < expected || consumer.position(partition) < endOffset(consumer, partition)) {
+                List<ConsumerRecord<byte[], byte[]>> records = consumer.poll(POLL).records(partition);
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    first = Math.min(first, record.timestamp());
+                    last = Math.max(last, record.timestamp());
+                }
+                count += records.size();
+                counting.check(count);
+            }
+            return new Delivery(count, first, last);
+        }
+    }
+
+    /** Every committed value of {@code topic}, for checks of content; only for small topics. */
+    List<byte[]> values(String topic) {
+        TopicPartition partition = new TopicPartition(topic, 0);
+        List<byte[]> values = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = endOffset(consumer, partition);
+            while (consumer.position(partition) < end) {
+                consumer.poll(POLL).forEach(record -> values.add(record.value()));
+            }
+        }
+        return values;
+    }
+
+    KafkaConsumer<byte[], byte[]> consumer() {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
+        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static long endOffset(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition) {
+        return consumer.endOffsets(List.of(partition), Duration.ofSeconds(30)).get(partition);
+    }
+
+    static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Fails when a count has not grown for the stall period. */
+    private static final class Progress {
+        private final String topic;
+        private final long expected;
+        private final Duration stall;
+        private long highest = -1;
+        private long grewAt = System.nanoTime();
+
+        Progress(String topic, long expected, Duration stall) {
+            this.topic = topic;
+            this.expected = expected;
+            this.stall = stall;
+        }
+
+        void check(long current) {
+            if (current > highest) {
+                highest = current;
+                grewAt = System.nanoTime();
+            } else if (System.nanoTime() - grewAt > stall.toNanos()) {
+                throw new IllegalStateException("topic " + topic + " stopped at " + highest + " of " + expected
+                        + " records for " + stall.toSeconds() + " s");
+            }
+        }
+    }
+}

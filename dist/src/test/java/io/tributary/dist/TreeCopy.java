@@ -1,0 +1,48 @@
+package io.tributary.dist;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * A throwaway installation made from the built tree: bin and config copied, lib and plugins linked,
+ * so that a test's data/ starts empty and leaves the tree's own alone.
+ */
+final class TreeCopy implements AutoCloseable {
+    final Path home;
+
+    TreeCopy() {
+        try {
+            home = Files.createTempDirectory("tributary-tree-");
+            for (String folder : new String[] {"bin", "config"}) {
+                Files.createDirectories(home.resolve(folder));
+                try (Stream<Path> files = Files.list(Command.TREE.resolve(folder))) {
+                    for (Path file : files.toList()) {
+                        Files.copy(file, home.resolve(folder).resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            }
+            Files.createSymbolicLink(home.resolve("lib"), Command.TREE.resolve("lib"));
+            Files.createSymbolicLink(home.resolve("plugins"), Command.TREE.resolve("plugins"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Path resolve(String path) {
+        return home.resolve(path);
+    }
+
+    @Override
+    public void close() throws IOException {
+        try (Stream<Path> paths = Files.walk(home)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package io.tributary.api;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+
+/**
+ * A record a source hands to the agent: what to write to Kafka, and the {@link Checkpoint} it
+ * advances. Immutable.
+ *
+ * <p>A record without a topic is <em>checkpoint-only</em>: nothing is written to Kafka, but its
+ * checkpoint commits in order with the records around it (for input the source skips on purpose,
+ * or to forget a stream that is gone).
+ */
+public final class SourceRecord {
+    private final String topic;
+    private final byte[] key;
+    private final byte[] value;
+    private final List<Header> headers;
+    private final Long timestamp;
+    private final Checkpoint checkpoint;
+
+    private SourceRecord(Builder builder) {
+        this.topic = builder.topic;
+        this.key = builder.key;
+        this.value = builder.value;
+        this.headers = builder.headers == null ? List.of() : Collections.unmodifiableList(builder.headers);
+        this.timestamp = builder.timestamp;
+        this.checkpoint = builder.checkpoint;
+    }
+
+    /** Starts a record for {@code topic}. */
+    public static Builder builder(String topic) {
+        return new Builder(Objects.requireNonNull(topic, "topic"));
+    }
+
+    /** A record that writes nothing and only moves {@code checkpoint}. */
+    public static SourceRecord checkpointOnly(Checkpoint checkpoint) {
+        Builder builder = new Builder(null);
+        builder.checkpoint = Objects.requireNonNull(checkpoint, "checkpoint");
+        return new SourceRecord(builder);
+    }
+
+    /**
+     * This record with {@code checkpoint} instead of its own. A source that reads many records of a
+     * stream at once may give the checkpoint to the last of them only: the agent commits whole
+     * {@code poll()} results, so the checkpoints of the records before it would be overwritten unread.
+     */
+    public SourceRecord withCheckpoint(Checkpoint checkpoint) {
+        Builder builder = new Builder(topic);
+        builder.key = key;
+        builder.value = value;
+        builder.headers = headers.isEmpty() ? null : new ArrayList<>(headers);
+        builder.timestamp = timestamp;
+        builder.checkpoint = checkpoint;
+        return new SourceRecord(builder);
+    }
+
+    /** The topic, or {@code null} for a checkpoint-only record. */
+    public String topic() {
+        return topic;
+    }
+
+    /** The key's bytes, or {@code null} for no key. */
+    public byte[] key() {
+        return key;
+    }
+
+    /** The value's bytes, or {@code null}. */
+    public byte[] value() {
+        return value;
+    }
+
+    public List<Header> headers() {
+        return headers;
+    }
+
+    /** Milliseconds since the epoch, or {@code null} to let Kafka stamp it. */
+    public Long timestamp() {
+        return timestamp;
+    }
+
+    /** The checkpoint this record advances, or {@code null} when it advances none. */
+    public Checkpoint checkpoint() {
+        return checkpoint;
+    }
+
+    public boolean isCheckpointOnly() {
+        return topic == null;
+    }
+
+    /** Bytes of key, value and headers: what the agent counts against its memory bound. */
+    public int sizeInBytes() {
+        int size = (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
+        for (Header header : headers) {
+            size += header.key().length() + (header.value() == null ? 0 : header.value().length);
+        }
+        return size;
+    }
+
+    /** Builds a {@link SourceRecord}. */
+    public static final class Builder {
+        private final String topic;
+        private byte[] key;
+        private byte[] value;
+        /** Made on the first header: most records of a busy source carry none, and this is per record. */
+        private List<Header> headers;
+        private Long timestamp;
+        private Checkpoint checkpoint;
+
+        private Builder(String topic) {
+            this.topic = topic;
+        }
+
+        public Builder key(byte[] key) {
+            this.key = key;
+            return this;
+        }
+
+        public Builder value(byte[] value) {
+            this.value = value;
+            return this;
+        }
+
+        public Builder header(String name, byte[] value) {
+            if (headers == null) {
+                headers = new ArrayList<>(4);
+            }
+            headers.add(new RecordHeader(Objects.requireNonNull(name, "header name"), value));
+            return this;
+        }
+
+        /** A header whose value is {@code value} in UTF-8. */
+        public Builder header(String name, String value) {
+            return header(name, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+        }
+
+        public Builder timestamp(long epochMillis) {
+            this.timestamp = epochMillis;
+            return this;
+        }
+
+        public Builder checkpoint(Checkpoint checkpoint) {
+            this.checkpoint = checkpoint;
+            return this;
+        }
+
+        /** Shorthand for {@code checkpoint(new Checkpoint(stream, position))}. */
+        public Builder checkpoint(String stream, Position position) {
+            return checkpoint(new Checkpoint(stream, position));
+        }
+
+        public SourceRecord build() {
+            return new SourceRecord(this);
+        }
+    }
+}

@@ -1,0 +1,797 @@
+package io.tributary.plugins.file;
+
+import io.tributary.api.Checkpoint;
+import io.tributary.api.Position;
+import io.tributary.api.SourceContext;
+import io.tributary.api.SourceRecord;
+import io.tributary.api.SourceTask;
+import io.tributary.plugins.file.FileSourceConfig.MaxLineAction;
+import io.tributary.plugins.file.FileSourceConfig.Multiline;
+import io.tributary.plugins.file.FileSourceConfig.ReadFrom;
+import io.tributary.plugins.file.TrackedFile.Gone;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+
+/**
+ * Tails the files of a {@code file} source: finds them by glob, knows each by a fingerprint of its
+ * first bytes, follows it through renames, copytruncate and truncation, and hands over its lines
+ * with checkpoints in bytes.
+ *
+ * <p>Everything is read inside {@link #poll}, at most {@value #MAX_POLL_RECORDS} records or
+ * {@value #MAX_POLL_BYTES} bytes per call, so a paused agent pauses reading and memory stays bounded.
+ */
+public final class FileSource implements SourceTask {
+    static final int MAX_POLL_RECORDS = 5000;
+    static final int MAX_POLL_BYTES = 1024 * 1024;
+    /** How long an idle poll waits before looking at the files again: what a new line waits to be seen. */
+    static final Duration IDLE_WAIT = Duration.ofMillis(10);
+    private static final int MIN_READ_BUFFER_BYTES = 256 * 1024;
+    /** How far back from the end read_from: end looks for the last complete line. */
+    private static final int END_SEARCH_BYTES = 64 * 1024;
+    private static final Path OPEN_FILE_DESCRIPTORS = Path.of("/proc/self/fd");
+
+    /** A checkpoint with no file holding it yet: restored at start, or left by a file let go or truncated. */
+    private record Unclaimed(FileCheckpoint checkpoint, long sinceMillis, boolean leftByTruncation) {
+    }
+
+    /** What one poll may still hand over. */
+    private static final class Budget {
+        private int records;
+        private long bytes;
+
+        boolean exhausted() {
+            return records >= MAX_POLL_RECORDS || bytes >= MAX_POLL_BYTES;
+        }
+    }
+
+    private final FileSourceConfig config;
+    private final Globs globs;
+    private final boolean utf8;
+    private final Map<FileKey, TrackedFile> tracked = new LinkedHashMap<>();
+    private final Map<String, TrackedFile> owners = new HashMap<>();
+    private final Map<String, Unclaimed> unclaimed = new HashMap<>();
+    private final Map<String, LastLine> lastLineOfStream = new HashMap<>();
+    /** Files skipped by ignore_older, with their size then: read from there once they change. */
+    private final Map<FileKey, Long> ignoredOld = new HashMap<>();
+    /** Files with the fingerprint of another file being read, already logged. */
+    private final Set<FileKey> heldBackCopies = new HashSet<>();
+    private final Map<String, Long> committedOffsets = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
+    private volatile Thread taskThread;
+
+    private SourceContext context;
+    private Logger log;
+    private FileMetrics metrics;
+    private LineRecords records;
+    private ByteBuffer buffer;
+    /** The file whose bytes the buffer holds, from file offset {@link #chunkBase}; null when none. */
+    private TrackedFile chunkFile;
+    private long chunkBase;
+    private int chunkLength;
+    private boolean scannedOnce;
+    private long nextScanNanos;
+    private int cursor;
+    private long linesRead;
+    private long bytesRead;
+    private String unhealthyReason;
+
+    FileSource(FileSourceConfig config) {
+        this.config = config;
+        this.globs = new Globs(config.include(), config.exclude());
+        this.utf8 = config.encoding().equals(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void start(SourceContext context) {
+        this.log = context.logger();
+        this.metrics = new FileMetrics(context.metrics());
+        this.records = new LineRecords(config, context.sourceName(), metrics);
+        this.context = context;
+        long now = System.currentTimeMillis();
+        context.committedPositions().forEach((stream, position) -> {
+            FileCheckpoint checkpoint = FileCheckpoint.parse(stream, position);
+            unclaimed.put(stream, new Unclaimed(checkpoint, now, false));
+            committedOffsets.put(stream, checkpoint.offset());
+        });
+        buffer = ByteBuffer.allocate(Math.max(MIN_READ_BUFFER_BYTES,
+                config.maxLineBytes() + FileCheckpoint.TAIL_CHECK_BYTES + 2));
+        taskThread = Thread.currentThread();
+        nextScanNanos = System.nanoTime();
+    }
+
+    @Override
+    public List<SourceRecord> poll() throws IOException {
+        if (stopping) {
+            // Lines not yet handed over stay in the file; the next task reads them from the checkpoint.
+            return List.of();
+        }
+        List<SourceRecord> out = new ArrayList<>();
+        long now = System.nanoTime();
+        if (now - nextScanNanos >= 0) {
+            nextScanNanos = now + config.scanInterval().toNanos();
+            scan(out);
+        }
+        readFiles(out);
+        checkTimers(out);
+        attachCheckpoints(out);
+        publishCounts();
+        if (out.isEmpty() && !stopping) {
+            long untilScan = nextScanNanos - System.nanoTime();
+            LockSupport.parkNanos(this, Math.max(1_000_000, Math.min(IDLE_WAIT.toNanos(), untilScan)));
+        }
+        return out;
+    }
+
+    /**
+     * Gives each stream's last line of this poll the checkpoint after it. Only that one: the agent
+     * commits a poll's records together, so checkpoints on the lines before it would never be the
+     * newest, and building one per line is most of the cost of a short line.
+     */
+    private void attachCheckpoints(List<SourceRecord> out) {
+        lastLineOfStream.forEach((stream, last) ->
+                out.set(last.index(), out.get(last.index()).withCheckpoint(new Checkpoint(stream, last.checkpoint().toPosition()))));
+        lastLineOfStream.clear();
+    }
+
+    /** A line of this poll that may be its stream's last, and the checkpoint after it. */
+    private record LastLine(int index, FileCheckpoint checkpoint) {
+    }
+
+    @Override
+    public void committed(Map<String, Position> positions) {
+        positions.forEach((stream, position) -> {
+            if (position == null) {
+                committedOffsets.remove(stream);
+            } else {
+                committedOffsets.put(stream, position.getLong("offset"));
+            }
+        });
+    }
+
+    @Override
+    public void stop() {
+        stopping = true;
+        Thread thread = taskThread;
+        if (thread != null) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        IOException failure = null;
+        for (TrackedFile file : tracked.values()) {
+            try {
+                file.closeChannel();
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+        tracked.clear();
+        owners.clear();
+        if (metrics != null) {
+            metrics.openFiles.set(0);
+            metrics.deletedOpenBytes.set(0);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+
+    private void scan(List<SourceRecord> out) throws IOException {
+        long nowMillis = System.currentTimeMillis();
+        Set<FileKey> seen = new HashSet<>();
+        List<String> unreadable = new ArrayList<>();
+        for (Path path : globs.matchingFiles()) {
+            FileKey.Stat stat;
+            try {
+                stat = FileKey.stat(path);
+            } catch (IOException vanished) {
+                continue;
+            }
+            if (!stat.regularFile()) {
+                continue;
+            }
+            seen.add(stat.key());
+            try {
+                TrackedFile file = tracked.get(stat.key());
+                if (file != null) {
+                    follow(file, path, stat);
+                } else {
+                    discover(path, stat, nowMillis, out);
+                }
+            } catch (IOException e) {
+                unreadable.add(path + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+            }
+        }
+        for (TrackedFile file : List.copyOf(tracked.values())) {
+            if (!seen.contains(file.key)) {
+                lost(file, nowMillis);
+            }
+        }
+        classifyGoneFiles();
+        ignoredOld.keySet().retainAll(seen);
+        heldBackCopies.retainAll(seen);
+        forgetExpired(nowMillis, out);
+        reportHealth(unreadable);
+        scannedOnce = true;
+    }
+
+    /** A file already tracked, found again by its inode: maybe renamed, maybe changed while closed. */
+    private void follow(TrackedFile file, Path path, FileKey.Stat stat) throws IOException {
+        if (!file.path.equals(path)) {
+            metrics.rotations.increment();
+            log.info("{} was renamed to {}", file.path, path);
+            file.setPath(path);
+        }
+        file.gone = Gone.NO;
+        if (!file.isOpen() && stat.size() != file.readOffset) {
+            file.open();
+            metrics.openFiles.incrementAndGet();
+        }
+    }
+
+    /** A tracked file no longer found by the globs: renamed away or deleted. */
+    private void lost(TrackedFile file, long nowMillis) throws IOException {
+        if (!file.isOpen()) {
+            release(file, nowMillis);
+            return;
+        }
+        if (file.gone == Gone.NO) {
+            file.gone = Gone.RENAMED;
+            metrics.rotations.increment();
+            log.info("{} is gone from the globs: reading it to its end before letting it go", file.path);
+        }
+    }
+
+    /** Tells deleted from renamed-away files by their link count, read through /proc/self/fd. */
+    private void classifyGoneFiles() {
+        List<TrackedFile> gone = tracked.values().stream().filter(file -> file.gone != Gone.NO).toList();
+        if (gone.isEmpty()) {
+            return;
+        }
+        Map<FileKey, Long> linkCounts = openFileLinkCounts();
+        for (TrackedFile file : gone) {
+            Long links = linkCounts.get(file.key);
+            Gone now = links != null && links == 0 ? Gone.DELETED : Gone.RENAMED;
+            if (now != file.gone) {
+                file.gone = now;
+                log.info("{} was {}", file.path, now == Gone.DELETED ? "deleted" : "renamed away");
+            }
+        }
+    }
+
+    private static Map<FileKey, Long> openFileLinkCounts() {
+        Map<FileKey, Long> counts = new HashMap<>();
+        try (DirectoryStream<Path> descriptors = Files.newDirectoryStream(OPEN_FILE_DESCRIPTORS)) {
+            for (Path descriptor : descriptors) {
+                try {
+                    Map<String, Object> attributes = Files.readAttributes(descriptor, "unix:dev,ino,nlink");
+                    counts.put(new FileKey((Long) attributes.get("dev"), (Long) attributes.get("ino")),
+                            ((Number) attributes.get("nlink")).longValue());
+                } catch (IOException | UnsupportedOperationException | ClassCastException notAFile) {
+                    continue;
+                }
+            }
+        } catch (IOException | UnsupportedOperationException noProc) {
+            return counts;
+        }
+        return counts;
+    }
+
+    /** A file not tracked yet: finds its identity and where to start reading it. */
+    private void discover(Path path, FileKey.Stat stat, long nowMillis, List<SourceRecord> out) throws IOException {
+        Long sizeWhenIgnored = ignoredOld.get(stat.key());
+        if (sizeWhenIgnored != null && sizeWhenIgnored == stat.size()) {
+            return;
+        }
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+        boolean kept = false;
+        try {
+            long size = channel.size();
+            String inodeStream = stat.key().streamName();
+            String stream = fingerprintStream(channel, size, inodeStream);
+            TrackedFile owner = owners.get(stream);
+            if (owner != null) {
+                if (heldBackCopies.add(stat.key())) {
+                    log.info("{} begins with the same {} bytes as {}: taken as its copy (copytruncate), read once that"
+                            + " one is truncated; raise fingerprint_bytes if they are different files",
+                            path, config.fingerprintBytes(), owner.path);
+                }
+                return;
+            }
+            heldBackCopies.remove(stat.key());
+            Unclaimed match = unclaimed.remove(stream);
+            Unclaimed provisional = stream.equals(inodeStream) ? null : unclaimed.remove(inodeStream);
+            Long resumeAt = match == null ? null : resumeOffset(channel, size, match);
+            if (resumeAt == null && provisional != null) {
+                resumeAt = resumeOffset(channel, size, provisional);
+            }
+            if (resumeAt == null && match == null && provisional == null && isIgnoredAsOld(stat, nowMillis)) {
+                ignoredOld.put(stat.key(), size);
+                log.debug("{} was not modified within ignore_older: skipped", path);
+                return;
+            }
+            long offset = resumeAt != null ? resumeAt : newFileOffset(channel, size, sizeWhenIgnored);
+            if (match != null && match.leftByTruncation() && resumeAt != null) {
+                metrics.rotations.increment();
+                log.info("{} is a copy of a truncated file (copytruncate): reading it from byte {}", path, offset);
+            } else if (match != null && resumeAt == null) {
+                log.info("{} does not match the checkpoint of stream {} any more: reading it as a new file", path, stream);
+            }
+            TrackedFile file = new TrackedFile(stat.key(), stream, path, channel, offset, System.nanoTime());
+            int tail = file.tailLength();
+            byte[] before = TrackedFile.readAt(channel, offset - tail, tail);
+            System.arraycopy(before, 0, file.tailBytes, 0, before.length);
+            file.emittedTailHash = Hashing.hash(before, 0, before.length);
+            tracked.put(stat.key(), file);
+            owners.put(stream, file);
+            metrics.openFiles.incrementAndGet();
+            kept = true;
+            log.info("reading {} from byte {} as stream {}", path, offset, stream);
+            boolean resumedAsIs = resumeAt != null && match != null && resumeAt == match.checkpoint().offset()
+                    && !match.leftByTruncation();
+            if (!resumedAsIs && (offset > 0 || match != null || provisional != null)) {
+                out.add(checkpointOnly(file, offset, file.emittedTailHash));
+            }
+            if (provisional != null) {
+                out.add(SourceRecord.checkpointOnly(new Checkpoint(inodeStream, null)));
+            }
+        } finally {
+            if (!kept) {
+                channel.close();
+            }
+        }
+    }
+
+    /** The file's stream: its fingerprint once it is long enough, else its provisional inode stream. */
+    private String fingerprintStream(FileChannel channel, long size, String inodeStream) throws IOException {
+        if (size < config.fingerprintBytes()) {
+            return inodeStream;
+        }
+        byte[] head = TrackedFile.readAt(channel, 0, config.fingerprintBytes());
+        if (head.length < config.fingerprintBytes()) {
+            return inodeStream;
+        }
+        return FileCheckpoint.fingerprintStream(Hashing.hash(head, 0, head.length));
+    }
+
+    /** Where the file resumes from {@code unclaimed}, or null when the checkpoint is not of this file. */
+    private static Long resumeOffset(FileChannel channel, long size, Unclaimed unclaimed) throws IOException {
+        FileCheckpoint checkpoint = unclaimed.checkpoint();
+        if (checkpoint.offset() <= size
+                && TrackedFile.tailHashAt(channel, checkpoint.offset()) == checkpoint.tailHash()) {
+            return checkpoint.offset();
+        }
+        if (unclaimed.leftByTruncation() && checkpoint.offset() > size) {
+            // A copy taken before the end already read from the original: none of it is new.
+            return size;
+        }
+        return null;
+    }
+
+    private boolean isIgnoredAsOld(FileKey.Stat stat, long nowMillis) {
+        return config.ignoreOlder() != null && nowMillis - stat.modifiedMillis() > config.ignoreOlder().toMillis();
+    }
+
+    private long newFileOffset(FileChannel channel, long size, Long sizeWhenIgnored) throws IOException {
+        if (sizeWhenIgnored != null) {
+            return Math.min(sizeWhenIgnored, size);
+        }
+        if (scannedOnce || config.readFrom() == ReadFrom.BEGINNING) {
+            // Files appearing while running are new: from their start, or rotation would lose lines.
+            return 0;
+        }
+        int length = (int) Math.min(size, END_SEARCH_BYTES);
+        byte[] end = TrackedFile.readAt(channel, size - length, length);
+        for (int i = end.length - 1; i >= 0; i--) {
+            if (end[i] == '\n') {
+                return size - length + i + 1;
+            }
+        }
+        return size > END_SEARCH_BYTES ? size : 0;
+    }
+
+    private void forgetExpired(long nowMillis, List<SourceRecord> out) {
+        if (config.ignoreOlder() == null) {
+            return;
+        }
+        for (Iterator<Map.Entry<String, Unclaimed>> it = unclaimed.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Unclaimed> entry = it.next();
+            if (nowMillis - entry.getValue().sinceMillis() > config.ignoreOlder().toMillis()) {
+                it.remove();
+                committedOffsets.remove(entry.getKey());
+                out.add(SourceRecord.checkpointOnly(new Checkpoint(entry.getKey(), null)));
+                log.info("forgot stream {} ({}): not seen for longer than ignore_older", entry.getKey(),
+                        entry.getValue().checkpoint().path());
+            }
+        }
+    }
+
+    private void reportHealth(List<String> unreadable) {
+        String reason = unreadable.isEmpty() ? null
+                : "cannot read " + unreadable.get(0) + (unreadable.size() > 1 ? " and " + (unreadable.size() - 1) + " more" : "");
+        if (reason != null && !reason.equals(unhealthyReason)) {
+            log.warn(reason);
+            context.unhealthy(reason);
+        } else if (reason == null && unhealthyReason != null) {
+            context.healthy();
+        }
+        unhealthyReason = reason;
+    }
+
+
+    private void readFiles(List<SourceRecord> out) throws IOException {
+        List<TrackedFile> open = tracked.values().stream().filter(TrackedFile::isOpen).toList();
+        if (open.isEmpty()) {
+            return;
+        }
+        int first = Math.floorMod(cursor++, open.size());
+        Budget budget = new Budget();
+        boolean progress = true;
+        while (progress && !budget.exhausted()) {
+            progress = false;
+            for (int i = 0; i < open.size() && !budget.exhausted(); i++) {
+                TrackedFile file = open.get((first + i) % open.size());
+                if (file.isOpen() && readChunk(file, out, budget)) {
+                    progress = true;
+                }
+            }
+        }
+    }
+
+    /** Reads one buffer of {@code file} into records; true when it consumed bytes. */
+    private boolean readChunk(TrackedFile file, List<SourceRecord> out, Budget budget) throws IOException {
+        long size = file.channel.size();
+        if (size != file.lastSize) {
+            file.lastSize = size;
+            file.lastChangeNanos = System.nanoTime();
+        }
+        if (size < file.readOffset) {
+            truncated(file, out, "its size " + size + " is below the offset read, " + file.readOffset);
+            return true;
+        }
+        if (file.isProvisional() && size >= config.fingerprintBytes()) {
+            upgrade(file, out);
+        }
+        if (size == file.readOffset || size == file.scannedSize) {
+            return false;
+        }
+        int check = file.tailLength();
+        long base = file.readOffset - check;
+        buffer.clear().limit((int) Math.min(buffer.capacity(), size - base));
+        while (buffer.hasRemaining() && file.channel.read(buffer, base + buffer.position()) >= 0) {
+            continue;
+        }
+        int length = buffer.position();
+        byte[] bytes = buffer.array();
+        if (length < check || !Arrays.equals(bytes, 0, check, file.tailBytes, 0, check)) {
+            truncated(file, out, "the bytes before offset " + file.readOffset + " changed");
+            return true;
+        }
+        chunkFile = file;
+        chunkBase = base;
+        chunkLength = length;
+        int position;
+        try {
+            position = scanLines(file, bytes, check, length, out, budget);
+        } finally {
+            chunkFile = null;
+        }
+        bytesRead += position - check;
+        file.readOffset = base + position;
+        int tail = file.tailLength();
+        System.arraycopy(bytes, position - tail, file.tailBytes, 0, tail);
+        if (!budget.exhausted() && base + length == size) {
+            file.scannedSize = size;
+        }
+        return position > check;
+    }
+
+    /** Hands over the complete lines in {@code bytes[from, length)}; returns where the unread rest begins. */
+    private int scanLines(TrackedFile file, byte[] bytes, int from, int length, List<SourceRecord> out, Budget budget)
+            throws IOException {
+        int maxLineBytes = config.maxLineBytes();
+        int position = from;
+        while (position < length && !budget.exhausted()) {
+            if (file.truncatedHead != null) {
+                int newline = indexOfNewline(bytes, position, length);
+                if (newline < 0) {
+                    return length;
+                }
+                byte[] head = file.truncatedHead;
+                file.truncatedHead = null;
+                line(file, head, 0, head.length, file.truncatedHeadOffset, chunkBase + newline + 1,
+                        LineRecords.TRUNCATED, out, budget);
+                position = newline + 1;
+                continue;
+            }
+            int newline = indexOfNewline(bytes, position, (int) Math.min(length, (long) position + maxLineBytes + 2));
+            if (newline >= 0) {
+                int end = newline > position && bytes[newline - 1] == '\r' ? newline - 1 : newline;
+                if (end - position <= maxLineBytes) {
+                    int flags = file.splitting ? LineRecords.SPLIT : 0;
+                    file.splitting = false;
+                    line(file, bytes, position, end, chunkBase + position, chunkBase + newline + 1, flags, out, budget);
+                    position = newline + 1;
+                    continue;
+                }
+            } else if (length - position < maxLineBytes + 2) {
+                break;
+            }
+            position = longLine(file, bytes, position, length, newline, out, budget);
+        }
+        return position;
+    }
+
+    /** A line longer than max_line_bytes starts at {@code position}; returns where reading goes on. */
+    private int longLine(TrackedFile file, byte[] bytes, int position, int length, int newline,
+                         List<SourceRecord> out, Budget budget) throws IOException {
+        int maxLineBytes = config.maxLineBytes();
+        if (config.maxLineAction() == MaxLineAction.SPLIT) {
+            int cut = utf8 ? characterBoundary(bytes, position, position + maxLineBytes) : position + maxLineBytes;
+            if (!file.splitting) {
+                metrics.linesSplit.increment();
+            }
+            file.splitting = true;
+            line(file, bytes, position, cut, chunkBase + position, chunkBase + cut, LineRecords.SPLIT, out, budget);
+            return cut;
+        }
+        metrics.linesTruncated.increment();
+        if (newline < 0) {
+            newline = indexOfNewline(bytes, position + maxLineBytes, length);
+        }
+        if (newline >= 0) {
+            line(file, bytes, position, position + maxLineBytes, chunkBase + position, chunkBase + newline + 1,
+                    LineRecords.TRUNCATED, out, budget);
+            return newline + 1;
+        }
+        file.truncatedHead = Arrays.copyOfRange(bytes, position, position + maxLineBytes);
+        file.truncatedHeadOffset = chunkBase + position;
+        return length;
+    }
+
+    /** {@code cut}, moved back so that it does not split a UTF-8 character. */
+    private static int characterBoundary(byte[] bytes, int start, int cut) {
+        int boundary = cut;
+        while (boundary > start && boundary > cut - 3 && (bytes[boundary] & 0xC0) == 0x80) {
+            boundary--;
+        }
+        return boundary > start ? boundary : cut;
+    }
+
+    private static int indexOfNewline(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** One line read: handed over, or added to the multiline event being assembled. */
+    private void line(TrackedFile file, byte[] source, int from, int to, long startOffset, long endOffset, int flags,
+                      List<SourceRecord> out, Budget budget) throws IOException {
+        linesRead++;
+        Multiline multiline = config.multiline();
+        if (multiline == null) {
+            emit(file, Arrays.copyOfRange(source, from, to), startOffset, endOffset, flags, out, budget);
+            return;
+        }
+        if ((flags & LineRecords.SPLIT) != 0) {
+            // Pieces of a split line go out alone: joining them with newlines would change the line.
+            emitPending(file, out, budget);
+            emit(file, Arrays.copyOfRange(source, from, to), startOffset, endOffset, flags, out, budget);
+            return;
+        }
+        boolean startsEvent = multiline.startsEvent(new String(source, from, to - from, config.encoding()));
+        long now = System.nanoTime();
+        PendingEvent pending = file.pending;
+        if (pending != null) {
+            boolean full = pending.lines() >= multiline.maxLines() || pending.lengthWith(to - from) > config.maxLineBytes();
+            if (!startsEvent && !full) {
+                pending.append(source, from, to, endOffset, flags, now);
+                return;
+            }
+            if (!startsEvent) {
+                metrics.multilineCut.increment();
+            }
+            emitPending(file, out, budget);
+        }
+        file.pending = new PendingEvent(source, from, to, startOffset, endOffset, flags, now);
+    }
+
+    private void emitPending(TrackedFile file, List<SourceRecord> out, Budget budget) throws IOException {
+        PendingEvent pending = file.pending;
+        if (pending != null) {
+            file.pending = null;
+            emit(file, pending.toBytes(), pending.startOffset(), pending.endOffset(), pending.flags(), out, budget);
+        }
+    }
+
+    private void emit(TrackedFile file, byte[] value, long startOffset, long endOffset, int flags,
+                      List<SourceRecord> out, Budget budget) throws IOException {
+        long tailHash = tailHash(file, endOffset);
+        out.add(records.line(file, value, startOffset, flags));
+        lastLineOfStream.put(file.stream, new LastLine(out.size() - 1, file.checkpoint(endOffset, tailHash)));
+        file.emittedOffset = endOffset;
+        file.emittedTailHash = tailHash;
+        file.lastCheckpointOffset = endOffset;
+        budget.records++;
+        budget.bytes += value.length;
+    }
+
+    /** The checkpoint hash of the bytes before {@code offset}: from the buffer when it holds them. */
+    private long tailHash(TrackedFile file, long offset) throws IOException {
+        int length = (int) Math.min(offset, FileCheckpoint.TAIL_CHECK_BYTES);
+        long start = offset - length;
+        if (file == chunkFile && start >= chunkBase && offset <= chunkBase + chunkLength) {
+            return Hashing.hash(buffer.array(), (int) (start - chunkBase), length);
+        }
+        return TrackedFile.tailHashAt(file.channel, offset);
+    }
+
+    private SourceRecord checkpointOnly(TrackedFile file, long offset, long tailHash) {
+        file.lastCheckpointOffset = offset;
+        return SourceRecord.checkpointOnly(new Checkpoint(file.stream, file.checkpoint(offset, tailHash).toPosition()));
+    }
+
+    /**
+     * A file shorter than its offset, or with other bytes before it: read again from 0. Its old
+     * stream stays claimable, so a copytruncate copy carries on from what was handed over.
+     */
+    private void truncated(TrackedFile file, List<SourceRecord> out, String reason) throws IOException {
+        metrics.truncations.increment();
+        log.info("{} was truncated ({}): reading it again from byte 0", file.path, reason);
+        chunkFile = null;
+        owners.remove(file.stream);
+        if (!file.isProvisional()) {
+            unclaimed.put(file.stream, new Unclaimed(file.checkpoint(file.emittedOffset, file.emittedTailHash),
+                    System.currentTimeMillis(), true));
+        }
+        file.restart();
+        String inodeStream = file.key.streamName();
+        String stream = fingerprintStream(file.channel, file.channel.size(), inodeStream);
+        file.stream = owners.containsKey(stream) ? inodeStream : stream;
+        unclaimed.remove(file.stream);
+        owners.put(file.stream, file);
+        out.add(checkpointOnly(file, 0, file.emittedTailHash));
+        nextScanNanos = System.nanoTime();
+    }
+
+    /** A provisional file grew past fingerprint_bytes: it takes its fingerprint stream. */
+    private void upgrade(TrackedFile file, List<SourceRecord> out) throws IOException {
+        String stream = fingerprintStream(file.channel, file.channel.size(), file.stream);
+        if (stream.equals(file.stream) || owners.containsKey(stream)) {
+            return;
+        }
+        String provisional = file.stream;
+        owners.remove(provisional);
+        unclaimed.remove(stream);
+        file.stream = stream;
+        owners.put(stream, file);
+        // The new stream first: a crash between the two leaves the file known under one of them.
+        out.add(checkpointOnly(file, file.emittedOffset, file.emittedTailHash));
+        out.add(SourceRecord.checkpointOnly(new Checkpoint(provisional, null)));
+        committedOffsets.remove(provisional);
+        log.debug("{} reached fingerprint_bytes: stream {} is now {}", file.path, provisional, stream);
+    }
+
+
+    private void checkTimers(List<SourceRecord> out) throws IOException {
+        long now = System.nanoTime();
+        long deletedBytes = 0;
+        Multiline multiline = config.multiline();
+        for (TrackedFile file : List.copyOf(tracked.values())) {
+            if (!file.isOpen()) {
+                continue;
+            }
+            Budget unbounded = new Budget();
+            if (multiline != null && file.pending != null
+                    && now - file.pending.lastAppendNanos() >= multiline.timeout().toNanos()) {
+                emitPending(file, out, unbounded);
+            }
+            long idle = now - file.lastChangeNanos;
+            Duration quiet = switch (file.gone) {
+                case NO, RENAMED -> config.closeInactive();
+                case DELETED -> config.scanInterval();
+            };
+            if (idle >= quiet.toNanos() && isCaughtUp(file)) {
+                flushRest(file, out, unbounded);
+                if (file.gone == Gone.NO) {
+                    file.closeChannel();
+                    metrics.openFiles.decrementAndGet();
+                    log.debug("{} closed: inactive for close_inactive", file.path);
+                } else if (isCommitted(file)) {
+                    release(file, System.currentTimeMillis());
+                }
+            }
+            if (file.isOpen() && file.gone == Gone.DELETED) {
+                deletedBytes += file.lastSize;
+            }
+        }
+        metrics.deletedOpenBytes.set(deletedBytes);
+    }
+
+    /** True when nothing but a partial line is left to read. */
+    private static boolean isCaughtUp(TrackedFile file) throws IOException {
+        long size = file.channel.size();
+        return size == file.readOffset || size == file.scannedSize;
+    }
+
+    /** Hands over a partial last line, a truncated line's head and the event being assembled. */
+    private void flushRest(TrackedFile file, List<SourceRecord> out, Budget budget) throws IOException {
+        if (file.truncatedHead != null) {
+            byte[] head = file.truncatedHead;
+            file.truncatedHead = null;
+            metrics.linesPartial.increment();
+            line(file, head, 0, head.length, file.truncatedHeadOffset, file.readOffset,
+                    LineRecords.TRUNCATED | LineRecords.PARTIAL, out, budget);
+        }
+        long size = file.channel.size();
+        if (size > file.readOffset) {
+            byte[] rest = TrackedFile.readAt(file.channel, file.readOffset, (int) (size - file.readOffset));
+            int flags = LineRecords.PARTIAL | (file.splitting ? LineRecords.SPLIT : 0);
+            file.splitting = false;
+            metrics.linesPartial.increment();
+            bytesRead += rest.length;
+            long start = file.readOffset;
+            file.readOffset = start + rest.length;
+            int tail = file.tailLength();
+            byte[] before = TrackedFile.readAt(file.channel, file.readOffset - tail, tail);
+            System.arraycopy(before, 0, file.tailBytes, 0, before.length);
+            line(file, rest, 0, rest.length, start, file.readOffset, flags, out, budget);
+        }
+        emitPending(file, out, budget);
+    }
+
+    private boolean isCommitted(TrackedFile file) {
+        return file.lastCheckpointOffset < 0
+                || committedOffsets.getOrDefault(file.stream, -1L) >= file.lastCheckpointOffset;
+    }
+
+    /** Closes a file that is gone and read, keeping its checkpoint claimable should it come back. */
+    private void release(TrackedFile file, long nowMillis) throws IOException {
+        if (file.isOpen()) {
+            file.closeChannel();
+            metrics.openFiles.decrementAndGet();
+        }
+        tracked.remove(file.key);
+        if (owners.get(file.stream) == file) {
+            owners.remove(file.stream);
+        }
+        unclaimed.put(file.stream, new Unclaimed(file.checkpoint(file.emittedOffset, file.emittedTailHash), nowMillis, false));
+        log.info("let go of {}: read to its end and committed", file.path);
+    }
+
+    private void publishCounts() {
+        if (linesRead > 0) {
+            metrics.linesRead.increment(linesRead);
+            linesRead = 0;
+        }
+        if (bytesRead > 0) {
+            metrics.bytesRead.increment(bytesRead);
+            bytesRead = 0;
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.tributary.plugins.file;
+
+import java.io.IOException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Finds the files of {@code include} globs minus {@code exclude} globs. Each include glob is walked
+ * from its deepest folder without glob characters, only as deep as the glob reaches ({@code **}
+ * reaches any depth and, as in Filebeat and Vector, also matches no folder at all).
+ */
+final class Globs {
+    private static final Pattern GLOB_CHARACTERS = Pattern.compile("[*?\\[{]");
+
+    private record Root(Path base, int maxDepth, PathMatcher matcher) {
+    }
+
+    private final List<Root> roots = new ArrayList<>();
+    private final List<PathMatcher> excludes = new ArrayList<>();
+
+    Globs(List<String> include, List<String> exclude) {
+        FileSystem fileSystem = FileSystems.getDefault();
+        for (String glob : include) {
+            Path base = Path.of(baseDirectory(glob));
+            String rest = glob.substring(Math.min(glob.length(), baseDirectory(glob).length() + 1));
+            int depth = rest.contains("**") ? Integer.MAX_VALUE : rest.split("/").length;
+            roots.add(new Root(base, depth, matcher(fileSystem, glob)));
+        }
+        for (String glob : exclude) {
+            excludes.add(matcher(fileSystem, glob));
+        }
+    }
+
+    /** The part of {@code glob} before its first folder with glob characters. */
+    static String baseDirectory(String glob) {
+        var first = GLOB_CHARACTERS.matcher(glob);
+        String literal = first.find() ? glob.substring(0, first.start()) : glob;
+        int slash = literal.lastIndexOf('/');
+        if (slash < 0) {
+            return ".";
+        }
+        return slash == 0 ? "/" : literal.substring(0, slash);
+    }
+
+    private static PathMatcher matcher(FileSystem fileSystem, String glob) {
+        PathMatcher exact = fileSystem.getPathMatcher("glob:" + glob);
+        if (!glob.contains("/**/")) {
+            return exact;
+        }
+        PathMatcher withoutFolder = fileSystem.getPathMatcher("glob:" + glob.replace("/**/", "/"));
+        return path -> exact.matches(path) || withoutFolder.matches(path);
+    }
+
+    /** Every regular file matched now, in path order; folders that vanish or cannot be read are skipped. */
+    Set<Path> matchingFiles() throws IOException {
+        Set<Path> files = new TreeSet<>();
+        for (Root root : roots) {
+            if (!Files.isDirectory(root.base())) {
+                continue;
+            }
+            try {
+                Files.walkFileTree(root.base(), EnumSet.noneOf(java.nio.file.FileVisitOption.class), root.maxDepth(),
+                        new SimpleFileVisitor<>() {
+                            @Override
+                            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                                if (attributes.isRegularFile() && root.matcher().matches(file) && !excluded(file)) {
+                                    files.add(file);
+                                }
+                                return FileVisitResult.CONTINUE;
+                            }
+
+                            @Override
+                            public FileVisitResult visitFileFailed(Path file, IOException failure) {
+                                return FileVisitResult.CONTINUE;
+                            }
+                        });
+            } catch (NoSuchFileException vanished) {
+                continue;
+            }
+        }
+        return files;
+    }
+
+    private boolean excluded(Path file) {
+        for (PathMatcher exclude : excludes) {
+            if (exclude.matches(file)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,646 @@
+package io.tributary.plugins.file;
+
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.tributary.agent.config.YamlSettings;
+import io.tributary.api.Position;
+import io.tributary.api.SourceRecord;
+import io.tributary.api.SourceTask;
+import io.tributary.testkit.RecordingSourceContext;
+import io.tributary.testkit.TaskDriver;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileSourceTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration QUIET = Duration.ofMillis(300);
+
+    @TempDir
+    Path logs;
+    @TempDir
+    Path dataDir;
+
+    private RecordingSourceContext context;
+    private final List<TaskDriver> drivers = new ArrayList<>();
+
+    @AfterEach
+    void closeDrivers() {
+        drivers.forEach(TaskDriver::close);
+    }
+
+    // ---- settings --------------------------------------------------------------------------------
+
+    @Test
+    void badSettingsAreReportedNamingTheSettingAndTheValue() {
+        YamlSettings settings = YamlSettings.parse("""
+                topic: logs
+                include: ["logs/*.log", "/var/log/[a.log"]
+                read_from: middle
+                encoding: UTF-16
+                max_line_bytes: lots
+                max_line_action: drop
+                fingerprint_bytes: 4
+                close_inactive: 0s
+                multiline:
+                  start_pattern: "^\\\\S"
+                  continue_pattern: "^\\\\s"
+                key:
+                  pattern: "user=(\\\\w+)"
+                  group: 2
+                max_line_byte: 1KiB
+                """);
+        new FileSourceType().create(settings);
+
+        assertThat(settings.finish()).map(Object::toString).containsExactly(
+                "<settings>:2:1: include: \"logs/*.log\" must be an absolute path",
+                "<settings>:2:1: include: \"/var/log/[a.log\" is not a valid glob: Missing '] near index 14",
+                "<settings>:3:1: read_from: must be one of beginning, end, got \"middle\"",
+                "<settings>:4:1: encoding: \"UTF-16\" is not supported: lines are found by the byte 0x0A, so the charset"
+                        + " must encode ASCII as ASCII (UTF-8, ISO-8859-1, windows-1252, Shift_JIS, GB18030, ...)",
+                "<settings>:5:1: max_line_bytes: must be a size like 1MiB, got \"lots\"",
+                "<settings>:6:1: max_line_action: must be one of split, truncate, got \"drop\"",
+                "<settings>:7:1: fingerprint_bytes: must be from 16 to 65536 bytes, got 4",
+                "<settings>:8:1: close_inactive: must be longer than 0",
+                "<settings>:11:3: multiline.continue_pattern: set either start_pattern or continue_pattern, not both",
+                "<settings>:14:3: key.group: must be from 0 to 1 (the groups of pattern), got 2",
+                "<settings>:15:1: max_line_byte: unknown setting, did you mean \"max_line_bytes\"?");
+    }
+
+    @Test
+    void goodSettingsHaveNoErrors() {
+        YamlSettings settings = YamlSettings.parse(sampleYaml());
+        new FileSourceType().create(settings);
+        assertThat(settings.finish()).isEmpty();
+    }
+
+    @Test
+    void missingIncludeAndMultilinePatternAreReported() {
+        YamlSettings settings = YamlSettings.parse("""
+                topic: logs
+                multiline:
+                  negate: true
+                key:
+                  group: 1
+                """);
+        new FileSourceType().create(settings);
+
+        assertThat(settings.finish()).map(Object::toString).containsExactly(
+                "<settings>:1:1: include: missing required setting: a list of file globs such as \"/var/log/app/*.log\"",
+                "<settings>:2:1: multiline: set start_pattern (a line that begins an event) or continue_pattern"
+                        + " (a line that continues the previous one)",
+                "<settings>:4:1: key: set value (a fixed key) or pattern (a key taken from each line)");
+    }
+
+    // ---- lines and records -----------------------------------------------------------------------
+
+    @Test
+    void utf8LinesAreSentAsWrittenWithoutTerminatorsAndWithHeaders() throws IOException {
+        Path file = logs.resolve("app.log");
+        append(file, "héllo wörld\r\nsecond\n\nlast\n");
+        TaskDriver driver = start("");
+
+        List<SourceRecord> records = pollLines(driver, 4);
+
+        assertThat(values(records)).containsExactly("héllo wörld", "second", "", "last");
+        SourceRecord first = lines(records).get(0);
+        assertThat(first.topic()).isEqualTo("logs");
+        assertThat(first.key()).isNull();
+        assertThat(first.value()).isEqualTo("héllo wörld".getBytes(UTF_8));
+        assertThat(headers(first)).containsExactly(
+                Map.entry("tributary.source", "app-logs"),
+                Map.entry("tributary.file.path", file.toString()),
+                Map.entry("tributary.file.offset", "0"));
+        assertThat(lines(records)).map(r -> headers(r).get("tributary.file.offset")).containsExactly("0", "15", "22", "23");
+        assertThat(lines(records)).map(FileSourceTest::checkpointOffset).containsExactly(null, null, null, 28L);
+        assertThat(context.counter("file.lines.read")).isEqualTo(4);
+        assertThat(context.counter("file.bytes.read")).isEqualTo(28);
+    }
+
+    @Test
+    void otherCharsetsAreTranscodedToUtf8AndCheckpointedInBytes() throws IOException {
+        Path file = logs.resolve("latin.log");
+        Files.write(file, "grüße\nçà\n".getBytes(ISO_8859_1));
+        TaskDriver driver = start("encoding: ISO-8859-1\n");
+
+        List<SourceRecord> records = pollLines(driver, 2);
+
+        assertThat(lines(records)).map(r -> new String(r.value(), UTF_8)).containsExactly("grüße", "çà");
+        assertThat(lines(records)).map(r -> headers(r).get("tributary.file.offset")).containsExactly("0", "6");
+        assertThat(lines(records)).map(FileSourceTest::checkpointOffset).containsExactly(null, 9L);
+    }
+
+    @Test
+    void headersCanBeSwitchedOff() throws IOException {
+        append(logs.resolve("app.log"), "one\n");
+        TaskDriver driver = start("headers: false\n");
+
+        assertThat(lines(pollLines(driver, 1)).get(0).headers()).isEmpty();
+    }
+
+    @Test
+    void keyIsAFixedValueOrAGroupOfThePattern() throws IOException {
+        append(logs.resolve("app.log"), "login user=ann\nno user here\n");
+        TaskDriver fixed = start("key:\n  value: web-1\n");
+        assertThat(lines(pollLines(fixed, 2))).map(r -> new String(r.key(), UTF_8)).containsExactly("web-1", "web-1");
+        fixed.close();
+
+        TaskDriver pattern = start("key:\n  pattern: \"user=(\\\\w+)\"\n");
+        List<SourceRecord> records = lines(pollLines(pattern, 2));
+        assertThat(new String(records.get(0).key(), UTF_8)).isEqualTo("ann");
+        assertThat(records.get(1).key()).isNull();
+        assertThat(context.counter("file.key.unmatched")).isEqualTo(1);
+    }
+
+    @Test
+    void longLinesAreSplitIntoFlaggedPiecesAndCounted() throws IOException {
+        append(logs.resolve("app.log"), "abcdefghijklmnopqrstuvwxy\nshort\nxéééééé\n");
+        TaskDriver driver = start("max_line_bytes: 10\n");
+
+        List<SourceRecord> records = lines(pollLines(driver, 6));
+
+        assertThat(values(records)).containsExactly("abcdefghij", "klmnopqrst", "uvwxy", "short", "xéééé", "éé");
+        assertThat(records).map(r -> headers(r).get("tributary.file.split"))
+                .containsExactly("true", "true", "true", null, "true", "true");
+        assertThat(records).map(r -> headers(r).get("tributary.file.offset")).containsExactly("0", "10", "20", "26", "32", "41");
+        assertThat(records).map(FileSourceTest::checkpointOffset).containsExactly(null, null, null, null, null, 46L);
+        assertThat(context.counter("file.lines.split")).isEqualTo(2);
+    }
+
+    @Test
+    void longLinesCanBeTruncatedInsteadAndAreCounted() throws IOException {
+        append(logs.resolve("app.log"), "abcdefghijklmnopqrstuvwxy\nshort\n");
+        TaskDriver driver = start("max_line_bytes: 10\nmax_line_action: truncate\n");
+
+        List<SourceRecord> records = lines(pollLines(driver, 2));
+
+        assertThat(values(records)).containsExactly("abcdefghij", "short");
+        assertThat(headers(records.get(0))).containsEntry("tributary.file.truncated", "true");
+        assertThat(headers(records.get(1))).containsEntry("tributary.file.offset", "26");
+        assertThat(records).map(FileSourceTest::checkpointOffset).containsExactly(null, 32L);
+        assertThat(context.counter("file.lines.truncated")).isEqualTo(1);
+    }
+
+    // ---- multiline -------------------------------------------------------------------------------
+
+    @Test
+    void multilineStartPatternJoinsLinesUntilTheNextStartAndTimesOut() throws IOException {
+        append(logs.resolve("app.log"), "2024-01 boom\n  at a\n  at b\n2024-02 fine\n");
+        TaskDriver driver = start("multiline:\n  start_pattern: \"^\\\\d{4}-\"\n  timeout: 200ms\n");
+
+        List<SourceRecord> records = lines(pollLines(driver, 2));
+
+        assertThat(values(records)).containsExactly("2024-01 boom\n  at a\n  at b", "2024-02 fine");
+        assertThat(records).map(r -> headers(r).get("tributary.file.offset")).containsExactly("0", "27");
+        assertThat(records).map(FileSourceTest::offset).containsExactly(27L, 40L);
+    }
+
+    @Test
+    void multilineContinuePatternWithNegateJoinsLinesThatDoNotMatch() throws IOException {
+        append(logs.resolve("app.log"), "2024-01 boom\n  at a\n2024-02 fine\n");
+        TaskDriver driver = start("multiline:\n  continue_pattern: \"^\\\\d{4}-\"\n  negate: true\n  timeout: 200ms\n");
+
+        assertThat(values(lines(pollLines(driver, 2)))).containsExactly("2024-01 boom\n  at a", "2024-02 fine");
+    }
+
+    @Test
+    void multilineEventsAreCutAtMaxLines() throws IOException {
+        append(logs.resolve("app.log"), "E1\n a\n b\n c\nE2\n");
+        TaskDriver driver = start("multiline:\n  start_pattern: \"^E\"\n  max_lines: 2\n  timeout: 200ms\n");
+
+        assertThat(values(lines(pollLines(driver, 3)))).containsExactly("E1\n a", " b\n c", "E2");
+        assertThat(context.counter("file.multiline.cut")).isEqualTo(1);
+    }
+
+    @Test
+    void multilineCheckpointNeverPassesTheFirstLineOfAnEventStillAssembled() throws IOException {
+        Path file = logs.resolve("app.log");
+        append(file, "E1\n a\nE2\n b\n");
+        String yaml = "multiline:\n  start_pattern: \"^E\"\n  timeout: 1m\n";
+        TaskDriver first = start(yaml);
+        List<SourceRecord> records = lines(pollLines(first, 1));
+        assertThat(values(records)).containsExactly("E1\n a");
+        assertThat(offset(records.get(0))).isEqualTo(6);
+        first.commitAll();
+        first.close();
+
+        append(file, " c\nE3\n");
+        TaskDriver second = start(yaml, first.committedPositions());
+
+        assertThat(values(lines(pollLines(second, 1)))).containsExactly("E2\n b\n c");
+    }
+
+    // ---- identity --------------------------------------------------------------------------------
+
+    @Test
+    void shortFileGetsAProvisionalIdentityUpgradedAsItGrows() throws IOException {
+        Path file = logs.resolve("app.log");
+        append(file, "a\n");
+        TaskDriver driver = start("fingerprint_bytes: 16\n");
+        String provisional = FileKey.stat(file).key().streamName();
+
+        List<SourceRecord> first = pollLines(driver, 1);
+        assertThat(lines(first).get(0).checkpoint().stream()).isEqualTo(provisional);
+        driver.commitAll();
+
+        append(file, "bcdefghijklmnopqrstuvwxyz\n");
+        List<SourceRecord> second = pollLines(driver, 1);
+        String fingerprint = FileCheckpoint.fingerprintStream(
+                Hashing.hash(Files.readAllBytes(file), 0, 16));
+        assertThat(second).map(r -> r.checkpoint().stream() + (r.isCheckpointOnly() ? " only" : ""))
+                .containsExactly(fingerprint + " only", provisional + " only", fingerprint);
+        assertThat(second.get(0).checkpoint().position().getLong("offset")).isEqualTo(2);
+        assertThat(second.get(1).checkpoint().forgets()).isTrue();
+        driver.commitAll();
+
+        assertThat(driver.committedPositions()).containsOnlyKeys(fingerprint);
+        assertThat(driver.committedPositions().get(fingerprint).getLong("offset")).isEqualTo(28);
+    }
+
+    @Test
+    void inodeReuseWithAStaleProvisionalCheckpointReadsTheNewFileWhole() throws IOException {
+        Path file = logs.resolve("app.log");
+        append(file, "new one\nnew two\n");
+        FileKey key = FileKey.stat(file).key();
+        byte[] gone = "old content of a deleted file\n".getBytes(UTF_8);
+        Map<String, Position> stale = Map.of(key.streamName(), new FileCheckpoint(
+                10, Hashing.hash(gone, 0, 10), file.toString(), key).toPosition());
+
+        TaskDriver driver = start("", stale);
+
+        List<SourceRecord> records = pollLines(driver, 2);
+        assertThat(values(records)).containsExactly("new one", "new two");
+        assertThat(values(driver.pollFor(QUIET))).isEmpty();
+        driver.commitAll();
+        assertThat(driver.committedPositions().get(key.streamName()).getLong("offset")).isEqualTo(16);
+    }
+
+    @Test
+    void inodeReuseWithAStaleCheckpointOfALongerFileReadsTheNewFileWhole() throws IOException {
+        Path file = logs.resolve("app.log");
+        append(file, "a new file, longer than the fingerprint\nsecond line\n");
+        FileKey key = FileKey.stat(file).key();
+        Map<String, Position> stale = Map.of(key.streamName(),
+                new FileCheckpoint(5, 42, file.toString(), key).toPosition());
+
+        TaskDriver driver = start("fingerprint_bytes: 16\n", stale);
+
+        List<SourceRecord> records = pollLines(driver, 2);
+        assertThat(values(records)).containsExactly("a new file, longer than the fingerprint", "second line");
+        assertThat(values(driver.pollFor(QUIET))).isEmpty();
+        driver.commitAll();
+        assertThat(driver.committedPositions()).containsOnlyKeys(
+                FileCheckpoint.fingerprintStream(Hashing.hash(Files.readAllBytes(file), 0, 16)));
+    }
+
+    // ---- rotation and truncation -----------------------------------------------------------------
+
+    @Test
+    void renamedFileIsDrainedBeforeItIsLetGoAndTheNewFileIsPickedUp() throws IOException {
+        Path file = logs.resolve("app.log");
+        String unread = IntStream.rangeClosed(1, 12_000).mapToObj(i -> "old " + i + "\n").collect(Collectors.joining());
+        try (OutputStream writer = new FileOutputStream(file.toFile(), true)) {
+            writer.write(unread.getBytes(UTF_8));
+            TaskDriver driver = start("include: [\"" + logs + "/app.log\"]\nclose_inactive: 100ms\n");
+            List<String> received = new ArrayList<>(values(driver.pollUntil(1, WAIT)));
+
+            Files.move(file, logs.resolve("app.log.1"));
+            writer.write("old 12001\n".getBytes(UTF_8));
+            append(file, "new 1\n");
+
+            await().atMost(WAIT).until(() -> {
+                received.addAll(values(driver.pollFor(Duration.ofMillis(50))));
+                return received.size() >= 12_002;
+            });
+            List<String> expected = new ArrayList<>(
+                    IntStream.rangeClosed(1, 12_001).mapToObj(i -> "old " + i).toList());
+            expected.add("new 1");
+            assertThat(received).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(received.stream().filter(v -> v.startsWith("old"))).containsExactlyElementsOf(expected.subList(0, 12_001));
+
+            // The new file closes for inactivity; the renamed one waits for its end to be committed.
+            driver.pollFor(QUIET);
+            assertThat(context.gauge("file.open")).isEqualTo(1L);
+
+            driver.commitAll();
+            await().atMost(WAIT).until(() -> {
+                driver.pollFor(Duration.ofMillis(50));
+                return context.gauge("file.open").longValue() == 0;
+            });
+            assertThat(context.counter("file.rotations")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void copytruncateSendsNoDuplicates() throws IOException {
+        Path file = logs.resolve("app.log");
+        append(file, numbered("line", 1, 5));
+        TaskDriver driver = start("include: [\"" + logs + "/app.log*\"]\nfingerprint_bytes: 16\n");
+        List<String> received = new ArrayList<>(values(pollLines(driver, 5)));
+
+        append(file, numbered("line", 6, 8));
+        Files.copy(file, logs.resolve("app.log.1"));
+        Files.writeString(file, numbered("line", 9, 10), StandardOpenOption.TRUNCATE_EXISTING);
+
+        await().atMost(WAIT).until(() -> {
+            received.addAll(values(driver.pollFor(Duration.ofMillis(50))));
+            return received.size() >= 10;
+        });
+        received.addAll(values(driver.pollFor(QUIET)));
+
+        assertThat(received).containsExactlyInAnyOrderElementsOf(
+                IntStream.rangeClosed(1, 10).mapToObj(i -> "line " + i).toList());
+        assertThat(context.counter("file.truncations")).isEqualTo(1);
+    }
+
+    @Test
+    void fileTruncatedInPlaceIsReadAgainFromZero() throws IOException {
+        Path file = logs.resolve("app.log");
+        append(file, numbered("line", 1, 3));
+        TaskDriver driver = start("");
+        pollLines(driver, 3);
+
+        Files.writeString(file, "short\n", StandardOpenOption.TRUNCATE_EXISTING);
+        assertThat(values(pollLines(driver, 1))).containsExactly("short");
+
+        Files.writeString(file, "rewritten with more bytes than before\n", StandardOpenOption.TRUNCATE_EXISTING);
+        List<SourceRecord> records = pollLines(driver, 1);
+        assertThat(values(records)).containsExactly("rewritten with more bytes than before");
+        assertThat(offset(lines(records).get(0))).isEqualTo(38);
+        assertThat(context.counter("file.truncations")).isEqualTo(2);
+    }
+
+    @Test
+    void deletedFileIsReadToItsEndThenClosedAndItsBytesAreVisibleMeanwhile() throws IOException {
+        Path file = logs.resolve("app.log");
+        try (OutputStream writer = new FileOutputStream(file.toFile(), true)) {
+            writer.write(numbered("line", 1, 3).getBytes(UTF_8));
+            TaskDriver driver = start("");
+            List<String> received = new ArrayList<>(values(pollLines(driver, 3)));
+
+            Files.delete(file);
+            writer.write(numbered("line", 4, 5).getBytes(UTF_8));
+            long size = numbered("line", 1, 5).length();
+
+            await().atMost(WAIT).until(() -> {
+                received.addAll(values(driver.pollFor(Duration.ofMillis(50))));
+                return context.gauge("file.deleted_open.bytes").longValue() == size;
+            });
+            assertThat(received).containsExactlyElementsOf(
+                    IntStream.rangeClosed(1, 5).mapToObj(i -> "line " + i).toList());
+            assertThat(context.gauge("file.open")).isEqualTo(1L);
+
+            driver.commitAll();
+            await().atMost(WAIT).until(() -> {
+                driver.pollFor(Duration.ofMillis(50));
+                return context.gauge("file.open").longValue() == 0;
+            });
+            assertThat(context.gauge("file.deleted_open.bytes")).isEqualTo(0L);
+        }
+    }
+
+    @Test
+    void partialLineIsHeldThenFlushedOnInactivityWithAHeader() throws IOException {
+        Path file = logs.resolve("app.log");
+        append(file, "complete\npartial");
+        TaskDriver driver = start("close_inactive: 1s\n");
+
+        List<SourceRecord> first = lines(pollLines(driver, 1));
+        assertThat(values(first)).containsExactly("complete");
+        assertThat(offset(first.get(0))).isEqualTo(9);
+        assertThat(values(driver.pollFor(Duration.ofMillis(200)))).isEmpty();
+
+        List<SourceRecord> flushed = lines(pollLines(driver, 1));
+        assertThat(values(flushed)).containsExactly("partial");
+        assertThat(headers(flushed.get(0))).containsEntry("tributary.file.partial", "true");
+        assertThat(offset(flushed.get(0))).isEqualTo(16);
+        assertThat(context.counter("file.lines.partial")).isEqualTo(1);
+    }
+
+    // ---- checkpoints and restart -----------------------------------------------------------------
+
+    @Test
+    void restartResumesExactlyAfterTheLastCommittedLine() throws IOException {
+        Path file = logs.resolve("app.log");
+        append(file, numbered("line", 1, 10) + "line 11 is");
+        TaskDriver first = start("");
+        assertThat(values(pollLines(first, 10))).hasSize(10);
+        first.commitAll();
+        first.close();
+
+        append(file, " complete\nline 12\n");
+        TaskDriver second = start("", first.committedPositions());
+
+        assertThat(values(pollLines(second, 2))).containsExactly("line 11 is complete", "line 12");
+        assertThat(values(second.pollFor(QUIET))).isEmpty();
+    }
+
+    @Test
+    void uncommittedLinesAreSentAgainAfterARestart() throws IOException {
+        Path file = logs.resolve("app.log");
+        append(file, numbered("line", 1, 4));
+        TaskDriver first = start("");
+        assertThat(values(pollLines(first, 4))).hasSize(4);
+        first.close();
+
+        TaskDriver second = start("", first.committedPositions());
+
+        assertThat(values(pollLines(second, 4))).containsExactly("line 1", "line 2", "line 3", "line 4");
+    }
+
+    @Test
+    void corruptCheckpointMakesStartFailNamingTheStream() {
+        Map<String, Position> corrupt = Map.of("fp:0123456789abcdef",
+                Position.of("offset", "lots", "tail_hash", "0000000000000000"));
+
+        assertThatThrownBy(() -> start("", corrupt))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("checkpoint of stream \"fp:0123456789abcdef\" cannot be read, checkpoint field \"offset\""
+                        + " is not a number: {offset=lots, tail_hash=0000000000000000}; fix it or reset the source with"
+                        + " tributary checkpoints reset");
+    }
+
+    @Test
+    void checkpointsOfVanishedFilesAreForgottenAfterIgnoreOlder() {
+        FileKey key = new FileKey(1, 2);
+        Map<String, Position> vanished = Map.of("fp:00000000000000aa",
+                new FileCheckpoint(10, 0, "/gone.log", key).toPosition());
+        TaskDriver driver = start("ignore_older: 300ms\n", vanished);
+
+        List<SourceRecord> records = driver.pollUntil(1, WAIT);
+
+        assertThat(records).hasSize(1);
+        assertThat(records.get(0).checkpoint().stream()).isEqualTo("fp:00000000000000aa");
+        assertThat(records.get(0).checkpoint().forgets()).isTrue();
+    }
+
+    @Test
+    void filesOlderThanIgnoreOlderAreSkippedUntilTheyChange() throws IOException {
+        Path file = logs.resolve("app.log");
+        append(file, "ancient\n");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+        TaskDriver driver = start("ignore_older: 1h\n");
+        assertThat(values(driver.pollFor(QUIET))).isEmpty();
+
+        append(file, "fresh\n");
+
+        assertThat(values(pollLines(driver, 1))).containsExactly("fresh");
+    }
+
+    // ---- discovery -------------------------------------------------------------------------------
+
+    @Test
+    void readFromEndSkipsWhatFilesHeldAtStart() throws IOException {
+        Path file = logs.resolve("app.log");
+        append(file, "old 1\nold 2\n");
+        TaskDriver driver = start("read_from: end\n");
+        List<SourceRecord> start = driver.pollUntil(1, WAIT);
+        assertThat(values(start)).isEmpty();
+
+        append(file, "new 1\n");
+
+        assertThat(values(pollLines(driver, 1))).containsExactly("new 1");
+    }
+
+    @Test
+    void excludedFilesAreNotRead() throws IOException {
+        append(logs.resolve("keep.log"), "kept\n");
+        append(logs.resolve("skip-me.log"), "skipped\n");
+        TaskDriver driver = start("exclude: [\"" + logs + "/skip-*.log\"]\n");
+
+        assertThat(values(pollLines(driver, 1))).containsExactly("kept");
+        assertThat(values(driver.pollFor(QUIET))).isEmpty();
+    }
+
+    @Test
+    void newFilesAreDiscoveredWhileRunningInNestedFolders() throws IOException {
+        TaskDriver driver = start("include: [\"" + logs + "/**/*.log\"]\nread_from: end\n");
+        assertThat(values(driver.pollFor(QUIET))).isEmpty();
+
+        append(logs.resolve("top.log"), "top\n");
+        Files.createDirectories(logs.resolve("a/b"));
+        append(logs.resolve("a/b/deep.log"), "deep\n");
+        append(logs.resolve("a/b/ignored.txt"), "not a log\n");
+
+        assertThat(values(pollLines(driver, 2))).containsExactlyInAnyOrder("top", "deep");
+        assertThat(values(driver.pollFor(QUIET))).isEmpty();
+    }
+
+    // ---- backpressure ----------------------------------------------------------------------------
+
+    @Test
+    void notPollingMeansNotReadingAndOnePollIsBounded() throws IOException {
+        String line = "x".repeat(99) + "\n";
+        append(logs.resolve("big.log"), line.repeat(20_000));
+        TaskDriver driver = start("");
+
+        List<SourceRecord> first = driver.pollUntil(1, WAIT);
+        assertThat(first).hasSize(FileSource.MAX_POLL_RECORDS);
+        long readSoFar = context.counter("file.bytes.read");
+        assertThat(readSoFar).isEqualTo(FileSource.MAX_POLL_RECORDS * 100L);
+
+        await().during(QUIET).atMost(Duration.ofSeconds(2))
+                .until(() -> context.counter("file.bytes.read") == readSoFar);
+
+        int total = first.size();
+        while (total < 20_000) {
+            List<SourceRecord> next = driver.pollUntil(1, WAIT);
+            assertThat(next.size()).isLessThanOrEqualTo(FileSource.MAX_POLL_RECORDS);
+            total += next.size();
+        }
+        assertThat(total).isEqualTo(20_000);
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------
+
+    private TaskDriver start(String yaml) {
+        return start(yaml, Map.of());
+    }
+
+    private TaskDriver start(String extraYaml, Map<String, Position> committed) {
+        StringBuilder yaml = new StringBuilder("topic: logs\nscan_interval: 50ms\n").append(extraYaml);
+        if (!extraYaml.contains("include:")) {
+            yaml.append("include: [\"").append(logs).append("/*.log\"]\n");
+        }
+        YamlSettings settings = YamlSettings.parse(yaml.toString());
+        SourceTask task = new FileSourceType().create(settings);
+        assertThat(settings.finish()).isEmpty();
+        context = new RecordingSourceContext("app-logs", dataDir, committed);
+        TaskDriver driver = TaskDriver.start(task, context);
+        drivers.add(driver);
+        return driver;
+    }
+
+    /** Polls until {@code count} records with a value came back, returning every record, checkpoint-only ones too. */
+    private static List<SourceRecord> pollLines(TaskDriver driver, int count) {
+        List<SourceRecord> records = new ArrayList<>();
+        await().atMost(WAIT).until(() -> {
+            records.addAll(driver.pollFor(Duration.ofMillis(20)));
+            return lines(records).size() >= count;
+        });
+        return records;
+    }
+
+    private static List<SourceRecord> lines(List<SourceRecord> records) {
+        return records.stream().filter(r -> !r.isCheckpointOnly()).toList();
+    }
+
+    private static List<String> values(List<SourceRecord> records) {
+        return lines(records).stream().map(r -> new String(r.value(), UTF_8)).toList();
+    }
+
+    private static long offset(SourceRecord record) {
+        return record.checkpoint().position().getLong("offset");
+    }
+
+    /** The resume point a record carries; null on the lines before the last of their file in a poll. */
+    private static Long checkpointOffset(SourceRecord record) {
+        return record.checkpoint() == null ? null : offset(record);
+    }
+
+    private static Map<String, String> headers(SourceRecord record) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Header header : record.headers()) {
+            headers.put(header.key(), new String(header.value(), UTF_8));
+        }
+        return headers;
+    }
+
+    private static String numbered(String prefix, int from, int to) {
+        return IntStream.rangeClosed(from, to).mapToObj(i -> prefix + " " + i + "\n").collect(Collectors.joining());
+    }
+
+    private static void append(Path file, String text) throws IOException {
+        Files.writeString(file, text, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    private String sampleYaml() {
+        try {
+            String sample = Files.readString(Path.of("sample.yaml"));
+            String entry = sample.substring(sample.indexOf("    type: file\n") + "    type: file\n".length());
+            return entry.lines().map(l -> l.length() >= 4 ? l.substring(4) : l).collect(Collectors.joining("\n"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package io.tributary.plugins.syslog;
+
+/** Hears about the input a {@link SyslogFrameDecoder} cannot turn into messages. */
+interface FrameProblems {
+
+    /** A message longer than {@code max_message_bytes} was skipped; {@code length} is what was seen of it. */
+    void oversized(long length);
+
+    /** The stream cannot be framed any more (a bad octet count, say); the connection is being closed. */
+    void badFrame(String reason);
+}

@@ -1,0 +1,63 @@
+package io.tributary.plugins.syslog;
+
+import java.util.Arrays;
+
+/** Where the listeners' threads put every complete message: it is counted, made a record and queued. */
+final class MessageIntake {
+    private final RecordFactory records;
+    private final RecordQueue queue;
+    private final SyslogMetrics metrics;
+    private final ProblemLog problems;
+
+    MessageIntake(RecordFactory records, RecordQueue queue, SyslogMetrics metrics, ProblemLog problems) {
+        this.records = records;
+        this.queue = queue;
+        this.metrics = metrics;
+        this.problems = problems;
+    }
+
+    /** Queues a UDP message, or drops and counts it when the queue is full. */
+    void datagram(byte[] message, String peer) {
+        metrics.received(Transport.UDP, message.length);
+        byte[] trimmed = withoutLineEnds(message);
+        if (trimmed.length > 0 && !queue.offer(records.toRecord(trimmed, peer))) {
+            metrics.udpDropped.increment();
+            problems.warn("udp_dropped", "Dropped a UDP message from " + peer
+                    + ": the queue is full (Kafka is slower than the senders)");
+        }
+    }
+
+    /** Queues a TCP or TLS message; true when the queue is full and the connection must stop reading. */
+    boolean streamed(Transport transport, byte[] message, String peer) {
+        metrics.received(transport, message.length);
+        byte[] trimmed = withoutLineEnds(message);
+        return trimmed.length > 0 && queue.add(records.toRecord(trimmed, peer));
+    }
+
+    /**
+     * The message without the line ends many senders append even where the framing does not need
+     * them: to a datagram, or inside an octet count (rsyslog's RSYSLOG_SyslogProtocol23Format).
+     */
+    static byte[] withoutLineEnds(byte[] message) {
+        int end = message.length;
+        while (end > 0 && (message[end - 1] == '\n' || message[end - 1] == '\r' || message[end - 1] == 0)) {
+            end--;
+        }
+        return end == message.length ? message : Arrays.copyOf(message, end);
+    }
+
+    /** Counts a skipped message; {@code length} is how much of it was seen, so it was at least that long. */
+    void oversized(Transport transport, String peer, long length, int maxMessageBytes) {
+        metrics.oversized.increment();
+        problems.warn("oversized", "Skipped a message over " + transport.scheme() + " from " + peer + ": at least "
+                + length + " bytes, more than max_message_bytes (" + maxMessageBytes + ")");
+    }
+
+    ProblemLog problems() {
+        return problems;
+    }
+
+    SyslogMetrics metrics() {
+        return metrics;
+    }
+}

@@ -1,0 +1,220 @@
+package io.tributary.plugins.syslog;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.List;
+
+/**
+ * Splits a TCP or TLS stream into messages (RFC 6587), emitting each as a {@code byte[]} without its
+ * framing. Holds at most {@code maxMessageBytes} (plus one read) per connection: an oversized message
+ * is skipped as it arrives and reported; a stream that cannot be framed any more is reported and
+ * closed. One instance per connection.
+ */
+final class SyslogFrameDecoder extends ByteToMessageDecoder {
+    /** Enough digits for any length worth reading; more is garbage. */
+    private static final int MAX_LENGTH_DIGITS = 10;
+
+    private final int maxMessageBytes;
+    private final FrameProblems problems;
+    private Framing framing;
+    /** Octet counting: the length of the message being read, or -1 while reading the length. */
+    private long messageLength = -1;
+    /** Bytes of an oversized message still to skip (octet counting), or -1 to skip to the next delimiter (newline). */
+    private long skipping;
+    /** Newline framing: how far the current message was already searched for its delimiter. */
+    private int searched;
+    private boolean failed;
+
+    SyslogFrameDecoder(Framing framing, int maxMessageBytes, FrameProblems problems) {
+        this.framing = framing;
+        this.maxMessageBytes = maxMessageBytes;
+        this.problems = problems;
+    }
+
+    /** What this connection holds of messages not complete yet; for tests of the memory bound. */
+    int bufferedBytes() {
+        ByteBuf buffer = internalBuffer();
+        return buffer.readableBytes();
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (failed) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        if (framing == Framing.AUTO) {
+            if (!in.isReadable()) {
+                return;
+            }
+            framing = isDigit(in.getByte(in.readerIndex())) ? Framing.OCTET_COUNTING : Framing.NEWLINE;
+        }
+        if (framing == Framing.OCTET_COUNTING) {
+            decodeOctetCounted(ctx, in, out);
+        } else {
+            decodeLines(in, out);
+        }
+    }
+
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        decode(ctx, in, out);
+        if (failed || !in.isReadable()) {
+            return;
+        }
+        if (framing == Framing.NEWLINE && skipping == 0) {
+            // The sender closed after a last message without its newline: it is complete all the same.
+            int length = trailingCrTrimmed(in, in.readerIndex() + in.readableBytes());
+            if (length > 0) {
+                out.add(copy(in, length));
+            }
+        } else if (framing == Framing.OCTET_COUNTING && skipping == 0) {
+            problems.badFrame("the connection closed inside a message, " + in.readableBytes()
+                    + " bytes of it were received");
+        }
+        in.skipBytes(in.readableBytes());
+    }
+
+    private void decodeLines(ByteBuf in, List<Object> out) {
+        while (in.isReadable()) {
+            int from = in.readerIndex() + searched;
+            int to = in.writerIndex();
+            int delimiter = from < to ? in.forEachByte(from, to - from, b -> b != '\n' && b != 0) : -1;
+            if (skipping != 0) {
+                if (delimiter < 0) {
+                    in.skipBytes(in.readableBytes());
+                    searched = 0;
+                    return;
+                }
+                in.readerIndex(delimiter + 1);
+                skipping = 0;
+                searched = 0;
+                continue;
+            }
+            if (delimiter < 0) {
+                // A CR may still come before the LF, so a message of exactly the maximum fits.
+                if (in.readableBytes() > maxMessageBytes + 1) {
+                    problems.oversized(in.readableBytes());
+                    in.skipBytes(in.readableBytes());
+                    skipping = -1;
+                    searched = 0;
+                } else {
+                    searched = in.readableBytes();
+                }
+                return;
+            }
+            searched = 0;
+            int length = trailingCrTrimmed(in, delimiter);
+            if (length > maxMessageBytes) {
+                problems.oversized(length);
+            } else if (length > 0) {
+                out.add(copy(in, length));
+            }
+            in.readerIndex(delimiter + 1);
+        }
+    }
+
+    private void decodeOctetCounted(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        while (in.isReadable()) {
+            if (skipping > 0) {
+                int skipped = (int) Math.min(skipping, in.readableBytes());
+                in.skipBytes(skipped);
+                skipping -= skipped;
+                continue;
+            }
+            if (messageLength < 0) {
+                skipDelimiters(in);
+                if (!in.isReadable() || !readLength(ctx, in)) {
+                    return;
+                }
+                if (messageLength > maxMessageBytes) {
+                    problems.oversized(messageLength);
+                    skipping = messageLength;
+                    messageLength = -1;
+                    continue;
+                }
+            }
+            if (in.readableBytes() < messageLength) {
+                return;
+            }
+            out.add(copy(in, (int) messageLength));
+            in.skipBytes((int) messageLength);
+            messageLength = -1;
+        }
+    }
+
+    /** Some senders end each octet-counted message with a newline as well; it is no part of the next length. */
+    private static void skipDelimiters(ByteBuf in) {
+        while (in.isReadable()) {
+            byte b = in.getByte(in.readerIndex());
+            if (b != '\n' && b != '\r' && b != 0) {
+                return;
+            }
+            in.skipBytes(1);
+        }
+    }
+
+    /** Reads {@code MSG-LEN SP}; false when more bytes are needed or the stream was failed. */
+    private boolean readLength(ChannelHandlerContext ctx, ByteBuf in) {
+        int start = in.readerIndex();
+        int available = Math.min(in.readableBytes(), MAX_LENGTH_DIGITS + 1);
+        long length = 0;
+        for (int i = 0; i < available; i++) {
+            byte b = in.getByte(start + i);
+            if (b == ' ' && i > 0) {
+                in.skipBytes(i + 1);
+                messageLength = length;
+                return true;
+            }
+            if (!isDigit(b) || i == 0 && b == '0') {
+                fail(ctx, in, "expected a message length (octet counting), got " + describe(in, start, i + 1));
+                return false;
+            }
+            length = length * 10 + (b - '0');
+        }
+        if (available > MAX_LENGTH_DIGITS) {
+            fail(ctx, in, "the message length has more than " + MAX_LENGTH_DIGITS + " digits");
+        }
+        return false;
+    }
+
+    private void fail(ChannelHandlerContext ctx, ByteBuf in, String reason) {
+        failed = true;
+        in.skipBytes(in.readableBytes());
+        problems.badFrame(reason);
+        ctx.close();
+    }
+
+    private static String describe(ByteBuf in, int start, int length) {
+        StringBuilder text = new StringBuilder("\"");
+        for (int i = 0; i < length; i++) {
+            int b = in.getByte(start + i) & 0xFF;
+            if (b >= 0x20 && b < 0x7F && b != '"' && b != '\\') {
+                text.append((char) b);
+            } else {
+                text.append(String.format("\\x%02X", b));
+            }
+        }
+        return text.append('"').toString();
+    }
+
+    /** The length of the message from the reader index to {@code end}, without a CR just before {@code end}. */
+    private static int trailingCrTrimmed(ByteBuf in, int end) {
+        int length = end - in.readerIndex();
+        if (length > 0 && in.getByte(end - 1) == '\r') {
+            length--;
+        }
+        return length;
+    }
+
+    private static byte[] copy(ByteBuf in, int length) {
+        byte[] message = new byte[length];
+        in.getBytes(in.readerIndex(), message);
+        return message;
+    }
+
+    private static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9';
+    }
+}

@@ -1,0 +1,49 @@
+package io.tributary.plugins.syslog;
+
+import io.tributary.api.PluginMetrics;
+import io.tributary.api.PluginMetrics.Counter;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** The metrics of one syslog source; names as the module's README lists them. */
+final class SyslogMetrics {
+    private final Map<Transport, Counter> messages = new EnumMap<>(Transport.class);
+    private final Map<Transport, Counter> bytes = new EnumMap<>(Transport.class);
+    final Counter parseErrors;
+    final Counter oversized;
+    final Counter badFrames;
+    final Counter udpDropped;
+    final Counter connectionsRejected;
+    final Counter tlsHandshakesFailed;
+
+    SyslogMetrics(PluginMetrics metrics, RecordQueue queue, Supplier<Number> openConnections) {
+        for (Transport transport : Transport.values()) {
+            String scheme = transport.scheme();
+            messages.put(transport, metrics.counter("syslog." + scheme + ".messages",
+                    "Messages received over " + scheme + ", unparseable ones included"));
+            bytes.put(transport, metrics.counter("syslog." + scheme + ".bytes",
+                    "Bytes of the messages received over " + scheme + ", framing excluded"));
+        }
+        parseErrors = metrics.counter("syslog.parse.errors",
+                "Messages that did not parse, kept as raw text with a parse_error field");
+        oversized = metrics.counter("syslog.messages.oversized",
+                "Messages longer than max_message_bytes, skipped");
+        badFrames = metrics.counter("syslog.frames.bad",
+                "TCP/TLS streams that could not be framed any more, closed");
+        udpDropped = metrics.counter("syslog.udp.dropped",
+                "UDP messages dropped because the queue was full");
+        connectionsRejected = metrics.counter("syslog.connections.rejected",
+                "TCP/TLS connections closed at once because max_connections were open");
+        tlsHandshakesFailed = metrics.counter("syslog.tls.handshakes.failed",
+                "TLS connections closed because the handshake failed");
+        metrics.gauge("syslog.connections.open", "TCP/TLS connections open", openConnections);
+        metrics.gauge("syslog.queue.messages", "Messages received and not yet handed to the agent", queue::size);
+        metrics.gauge("syslog.queue.bytes", "Bytes of the records in the queue", queue::bytes);
+    }
+
+    void received(Transport transport, int messageBytes) {
+        messages.get(transport).increment();
+        bytes.get(transport).increment(messageBytes);
+    }
+}

@@ -1,0 +1,265 @@
+package io.tributary.plugins.syslog;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.tributary.api.SourceContext;
+import io.tributary.api.SourceRecord;
+import io.tributary.api.SourceTask;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+
+/**
+ * Receives syslog over the {@code listen} addresses on Netty's threads and hands the queued records
+ * to the agent in {@link #poll}. Records carry no checkpoint: syslog cannot be replayed.
+ */
+public final class SyslogSource implements SourceTask {
+    /** One thread accepts and the other reads; two cores' worth is plenty for syslog rates. */
+    private static final int EVENT_LOOP_THREADS = 2;
+    private static final int MAX_RECORDS_PER_POLL = 1000;
+    private static final long POLL_WAIT_MILLIS = 500;
+    /**
+     * How long a graceful stop reads on connections their senders have not closed: a sender that
+     * wrote a burst and closed finds it all handed over, one that stays connected delays the stop
+     * by this much at most.
+     */
+    private static final long STOP_READING_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final long STOP_CHECK_MILLIS = 50;
+    /** The largest UDP payload; a bigger receive buffer would never fill. */
+    private static final int MAX_DATAGRAM_BYTES = 65_535;
+
+    private final SyslogConfig config;
+    private final Clock clock;
+    private final RecordQueue queue;
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private final Set<Channel> pausedChannels = ConcurrentHashMap.newKeySet();
+    private final List<ListenAddress> boundAddresses = new ArrayList<>();
+    private final List<Channel> listeners = new ArrayList<>();
+    private volatile EventLoopGroup eventLoops;
+    private volatile boolean stopping;
+    private volatile long stopReadingAt;
+    private boolean backlogCounted;
+    private Logger logger;
+    private MessageIntake intake;
+
+    SyslogSource(SyslogConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.queue = new RecordQueue(config.queueMaxMessages(), config.queueMaxBytes());
+    }
+
+    @Override
+    public void start(SourceContext context) throws Exception {
+        logger = context.logger();
+        ProblemLog problems = new ProblemLog(logger);
+        SyslogMetrics metrics = new SyslogMetrics(context.metrics(), queue, openConnections::get);
+        intake = new MessageIntake(new RecordFactory(config, clock, metrics, problems), queue, metrics, problems);
+        SslContext sslContext = sslContext();
+        eventLoops = new MultiThreadIoEventLoopGroup(EVENT_LOOP_THREADS,
+                new DefaultThreadFactory("syslog-" + context.sourceName(), true), NioIoHandler.newFactory());
+        for (ListenAddress address : config.listen()) {
+            ChannelFuture bound = address.transport() == Transport.UDP
+                    ? udpBootstrap().bind(address.socketAddress())
+                    : streamBootstrap(address.transport(), sslContext).bind(address.socketAddress());
+            bound.awaitUninterruptibly();
+            if (!bound.isSuccess()) {
+                throw new IOException("cannot listen on " + address + ": " + bound.cause().getMessage(), bound.cause());
+            }
+            int port = ((InetSocketAddress) bound.channel().localAddress()).getPort();
+            ListenAddress actual = address.withPort(port);
+            synchronized (boundAddresses) {
+                boundAddresses.add(actual);
+                listeners.add(bound.channel());
+            }
+            logger.info("Listening for syslog on {}{}", actual, address.port() == 0 ? " (port 0 asked)" : "");
+        }
+    }
+
+    private SslContext sslContext() throws IOException {
+        if (config.listen().stream().noneMatch(address -> address.transport() == Transport.TLS)) {
+            return null;
+        }
+        try {
+            SslContextBuilder builder = SslContextBuilder.forServer(config.tlsCert().toFile(), config.tlsKey().toFile());
+            if (config.tlsClientCa() != null) {
+                builder.trustManager(config.tlsClientCa().toFile()).clientAuth(ClientAuth.REQUIRE);
+            }
+            return builder.build();
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("cannot set up TLS from tls.cert " + config.tlsCert() + ", tls.key "
+                    + config.tlsKey() + (config.tlsClientCa() == null ? "" : ", tls.client_ca " + config.tlsClientCa())
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Bootstrap udpBootstrap() {
+        int bufferBytes = Math.min(config.maxMessageBytes() + 1, MAX_DATAGRAM_BYTES);
+        return new Bootstrap()
+                .group(eventLoops)
+                .channel(NioDatagramChannel.class)
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(bufferBytes))
+                .handler(new DatagramHandler(intake, config.maxMessageBytes()));
+    }
+
+    private ServerBootstrap streamBootstrap(Transport transport, SslContext sslContext) {
+        return new ServerBootstrap()
+                .group(eventLoops)
+                .channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        if (!admit(channel)) {
+                            return;
+                        }
+                        if (transport == Transport.TLS) {
+                            channel.pipeline().addLast(sslContext.newHandler(channel.alloc()));
+                        }
+                        StreamHandler handler = new StreamHandler(transport, intake, config.maxMessageBytes(),
+                                SyslogSource.this::pause);
+                        channel.pipeline().addLast(
+                                new SyslogFrameDecoder(config.framing(), config.maxMessageBytes(), handler), handler);
+                    }
+                });
+    }
+
+    /** Counts the connection in, or closes it when {@code max_connections} are open. */
+    private boolean admit(SocketChannel channel) {
+        if (openConnections.incrementAndGet() > config.maxConnections()) {
+            openConnections.decrementAndGet();
+            intake.metrics().connectionsRejected.increment();
+            intake.problems().warn("connection_rejected", "Closed a connection from "
+                    + Peers.format(channel.remoteAddress()) + ": max_connections (" + config.maxConnections()
+                    + ") are open");
+            channel.close();
+            return false;
+        }
+        channel.closeFuture().addListener(closed -> {
+            openConnections.decrementAndGet();
+            pausedChannels.remove(channel);
+        });
+        return true;
+    }
+
+    /** Called on the channel's event loop when the queue is full. */
+    private void pause(Channel channel) {
+        // Turned off before it is listed, so a resume never misses a channel that is off.
+        channel.config().setAutoRead(false);
+        pausedChannels.add(channel);
+    }
+
+    private void resumePausedChannels() {
+        for (Channel channel : pausedChannels) {
+            if (pausedChannels.remove(channel)) {
+                channel.eventLoop().execute(() -> channel.config().setAutoRead(true));
+            }
+        }
+    }
+
+    @Override
+    public List<SourceRecord> poll() throws InterruptedException {
+        if (stopping) {
+            return drainAfterStop();
+        }
+        List<SourceRecord> records = queue.take(MAX_RECORDS_PER_POLL, POLL_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        if (!pausedChannels.isEmpty() && queue.isBelowLowWater() && !stopping) {
+            resumePausedChannels();
+        }
+        return records;
+    }
+
+    /**
+     * After {@link #stop} the open connections are read until their senders close them or
+     * {@link #STOP_READING_NANOS} passed, then closed; what they still decode on the way joins the
+     * queue, so the queue only counts as empty once every event loop has finished.
+     */
+    private List<SourceRecord> drainAfterStop() throws InterruptedException {
+        EventLoopGroup loops = eventLoops;
+        if (loops != null && !backlogCounted) {
+            awaitConnectionsAcceptedBeforeTheListenersClosed(loops);
+            backlogCounted = true;
+        }
+        while (true) {
+            if (loops != null && !loops.isShuttingDown()) {
+                if (openConnections.get() == 0 || System.nanoTime() - stopReadingAt >= 0) {
+                    loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                } else if (!pausedChannels.isEmpty() && queue.isBelowLowWater()) {
+                    resumePausedChannels();
+                }
+            }
+            boolean listenersDone = loops == null || loops.isTerminated();
+            List<SourceRecord> records = queue.take(MAX_RECORDS_PER_POLL, listenersDone ? 0 : STOP_CHECK_MILLIS,
+                    TimeUnit.MILLISECONDS);
+            if (!records.isEmpty() || listenersDone) {
+                return records;
+            }
+        }
+    }
+
+    /**
+     * A listener accepts the connections waiting in its backlog before it runs its close, and each
+     * is counted in {@code openConnections} by a task on some event loop; once a task queued behind
+     * those on every loop has run, all of them are counted, and none is closed as if there were none.
+     */
+    private void awaitConnectionsAcceptedBeforeTheListenersClosed(EventLoopGroup loops) throws InterruptedException {
+        List<Channel> closing;
+        synchronized (boundAddresses) {
+            closing = List.copyOf(listeners);
+        }
+        for (Channel listener : closing) {
+            listener.closeFuture().await(STOP_READING_NANOS, TimeUnit.NANOSECONDS);
+        }
+        for (EventExecutor loop : loops) {
+            loop.submit(() -> { }).await(STOP_READING_NANOS, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Closes the listeners at once; the open connections are read on in {@link #drainAfterStop}. */
+    @Override
+    public void stop() {
+        stopReadingAt = System.nanoTime() + STOP_READING_NANOS;
+        stopping = true;
+        synchronized (boundAddresses) {
+            listeners.forEach(Channel::close);
+        }
+        queue.wakeUp();
+    }
+
+    @Override
+    public void close() {
+        EventLoopGroup loops = eventLoops;
+        if (loops != null) {
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The addresses listened on, in {@code listen} order, with the ports the system picked for port 0. */
+    List<ListenAddress> boundAddresses() {
+        synchronized (boundAddresses) {
+            return List.copyOf(boundAddresses);
+        }
+    }
+}

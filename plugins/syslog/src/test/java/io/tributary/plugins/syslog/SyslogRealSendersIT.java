@@ -1,0 +1,219 @@
+package io.tributary.plugins.syslog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The syslog source fed by real senders: util-linux {@code logger} over UDP and over TCP with octet
+ * counting, and rsyslog forwarding a file over TCP. Needs {@code /usr/bin/logger} (Debian bsdutils)
+ * and {@code rsyslogd} (Debian rsyslog); runs in the {@code real-senders} profile only.
+ */
+class SyslogRealSendersIT {
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final Duration SENDER_EXIT = Duration.ofSeconds(60);
+    private static final int UDP_WINDOW = 50;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void loggerOverUdpArrivesExactlyOnceWithItsFields() throws Exception {
+        int count = 300;
+        try (SyslogAgent agent = SyslogAgent.start(dir, "logger-udp", List.of("\"udp://127.0.0.1:0\""), "")) {
+            Process logger = start(dir.resolve("logger.out"), "logger", "-n", "127.0.0.1", "-P",
+                    Integer.toString(agent.port("udp")), "-d", "--rfc5424=notq", "-t", "billing", "--id=4242",
+                    "--msgid", "ORDER", "-p", "local3.warning", "--sd-id", "order@32473", "--sd-param", "via=\"udp\"");
+            List<String> sent = new ArrayList<>();
+            try (OutputStream stdin = logger.getOutputStream()) {
+                for (int seq = 0; seq < count; seq++) {
+                    String line = "logger udp message " + seq;
+                    stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                    sent.add(line);
+                    if (sent.size() % UDP_WINDOW == 0) {
+                        // UDP has no flow control: a window at a time keeps the kernel from dropping any.
+                        stdin.flush();
+                        int received = sent.size();
+                        await().atMost(WAIT).until(() -> agent.metric("tributary_syslog_udp_messages_total") >= received);
+                    }
+                }
+            }
+            assertExited(logger, dir.resolve("logger.out"));
+            agent.awaitCount(count, WAIT);
+            agent.stopGracefully();
+
+            List<JsonNode> values = json(agent.readAll());
+            Delivered.assertExactlyOnce(messages(values), sent);
+            assertThat(values).allSatisfy(value -> {
+                assertLoggerFields(value);
+                assertThat(value.get("structured_data").toString()).isEqualTo("{\"order@32473\":{\"via\":\"udp\"}}");
+            });
+        }
+    }
+
+    @Test
+    void loggerOverTcpWithOctetCountingArrivesExactlyOnceWithItsStructuredData() throws Exception {
+        int count = 300;
+        try (SyslogAgent agent = SyslogAgent.start(dir, "logger-tcp", List.of("\"tcp://127.0.0.1:0\""), "")) {
+            Process logger = start(dir.resolve("logger.out"), "logger", "-n", "127.0.0.1", "-P",
+                    Integer.toString(agent.port("tcp")), "-T", "--octet-count", "--rfc5424", "-t", "billing",
+                    "--id=4242", "--msgid", "ORDER", "-p", "local3.warning", "--sd-id", "order@32473",
+                    "--sd-param", "via=\"tcp \\\"octet\\\" counted\"");
+            List<String> sent = new ArrayList<>();
+            try (OutputStream stdin = logger.getOutputStream()) {
+                for (int seq = 0; seq < count; seq++) {
+                    String line = "logger tcp message " + seq;
+                    stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                    sent.add(line);
+                }
+            }
+            assertExited(logger, dir.resolve("logger.out"));
+            agent.awaitCount(count, WAIT);
+            agent.stopGracefully();
+
+            List<JsonNode> values = json(agent.readAll());
+            Delivered.assertExactlyOnce(messages(values), sent);
+            assertThat(values).allSatisfy(value -> {
+                assertLoggerFields(value);
+                JsonNode structuredData = value.get("structured_data");
+                assertThat(structuredData.get("order@32473").toString()).isEqualTo("{\"via\":\"tcp \\\"octet\\\" counted\"}");
+                assertThat(structuredData.get("timeQuality").get("tzKnown").asText()).isEqualTo("1");
+            });
+        }
+    }
+
+    @Test
+    void rsyslogForwardingThousandsOfLinesOverTcpDeliversEachExactlyOnce() throws Exception {
+        int count = 5000;
+        List<String> lines = new ArrayList<>(count);
+        for (int seq = 0; seq < count; seq++) {
+            lines.add("rsyslog forwarded line " + seq);
+        }
+        Path input = Files.write(dir.resolve("input.log"), lines);
+        try (SyslogAgent agent = SyslogAgent.start(dir, "rsyslog-tcp", List.of("\"tcp://127.0.0.1:0\""), "")) {
+            Process rsyslogd = startRsyslogd(input, agent.port("tcp"));
+            try {
+                agent.awaitCount(count, WAIT);
+            } finally {
+                rsyslogd.toHandle().destroy();
+                assertExited(rsyslogd, dir.resolve("rsyslogd.out"));
+            }
+            agent.stopGracefully();
+
+            List<JsonNode> values = json(agent.readAll());
+            Delivered.assertExactlyOnce(messages(values), lines);
+            assertThat(values).allSatisfy(value -> {
+                assertThat(value.get("hostname").asText()).isEqualTo("rsyslog-it-host");
+                assertThat(value.get("app_name").asText()).isEqualTo("app");
+                assertThat(value.get("procid").isNull()).isTrue();
+                assertThat(value.get("msgid").isNull()).isTrue();
+                assertThat(value.get("facility").asText()).isEqualTo("local5");
+                assertThat(value.get("severity").asText()).isEqualTo("info");
+                assertThat(value.get("structured_data").toString()).isEqualTo("{}");
+                assertRecentTimestamp(value);
+                assertThat(value.get("peer").asText()).startsWith("127.0.0.1:");
+                assertThat(value.has("parse_error")).isFalse();
+            });
+        }
+    }
+
+    /**
+     * rsyslogd with a generated config that reads {@code input} with imfile and forwards it with
+     * omfwd, octet-counted, in RSYSLOG_SyslogProtocol23Format. Its pid file, state and output stay in
+     * the temp dir; it loads no imuxsock or imklog, so it never touches /dev/log or the kernel log.
+     */
+    private Process startRsyslogd(Path input, int port) throws IOException {
+        Path workDir = Files.createDirectories(dir.resolve("rsyslog-work"));
+        Path config = Files.writeString(dir.resolve("rsyslog.conf"), """
+                global(workDirectory="%s" localHostname="rsyslog-it-host")
+                module(load="imfile" mode="inotify")
+                input(type="imfile" file="%s" tag="app:" facility="local5" severity="info" ruleset="forward")
+                ruleset(name="forward") {
+                  action(type="omfwd" target="127.0.0.1" port="%d" protocol="tcp" TCP_Framing="octet-counted"
+                         template="RSYSLOG_SyslogProtocol23Format")
+                }
+                """.formatted(workDir, input, port));
+        return start(dir.resolve("rsyslogd.out"), "rsyslogd", "-n", "-f", config.toString(),
+                "-i", dir.resolve("rsyslogd.pid").toString());
+    }
+
+    private static Process start(Path output, String... command) throws IOException {
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    }
+
+    /** Waits for the sender to exit and fails, with what it printed, unless it exited with 0. */
+    private static void assertExited(Process process, Path output) throws InterruptedException {
+        boolean exited = process.waitFor(SENDER_EXIT.toSeconds(), TimeUnit.SECONDS);
+        if (!exited) {
+            process.toHandle().destroyForcibly();
+        }
+        String printed;
+        try {
+            printed = Files.readString(output);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        assertThat(exited).as("%s still runs after %s; it printed:%n%s", process.info().command().orElse("sender"),
+                SENDER_EXIT, printed).isTrue();
+        // rsyslogd exits with 0 on SIGTERM like logger at the end of its input: anything else is a failure.
+        assertThat(process.exitValue()).as("exit code of %s; it printed:%n%s", process.info().command().orElse("sender"),
+                printed).isZero();
+    }
+
+    private static void assertLoggerFields(JsonNode value) {
+        assertThat(value.get("hostname").asText()).isEqualTo(hostName());
+        assertThat(value.get("app_name").asText()).isEqualTo("billing");
+        assertThat(value.get("procid").asText()).isEqualTo("4242");
+        assertThat(value.get("msgid").asText()).isEqualTo("ORDER");
+        assertThat(value.get("facility").asText()).isEqualTo("local3");
+        assertThat(value.get("facility_code").asInt()).isEqualTo(19);
+        assertThat(value.get("severity").asText()).isEqualTo("warning");
+        assertThat(value.get("severity_code").asInt()).isEqualTo(4);
+        assertRecentTimestamp(value);
+        assertThat(value.get("peer").asText()).startsWith("127.0.0.1:");
+        assertThat(value.has("parse_error")).isFalse();
+    }
+
+    private static void assertRecentTimestamp(JsonNode value) {
+        OffsetDateTime timestamp = OffsetDateTime.parse(value.get("timestamp").asText());
+        assertThat(Duration.between(timestamp, OffsetDateTime.now()).abs()).isLessThan(Duration.ofMinutes(10));
+    }
+
+    /** What gethostname() returns, as logger writes it. */
+    private static String hostName() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<JsonNode> json(List<ConsumerRecord<byte[], byte[]>> records) throws IOException {
+        List<JsonNode> values = new ArrayList<>(records.size());
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            values.add(JSON.readTree(record.value()));
+        }
+        return values;
+    }
+
+    private static List<String> messages(List<JsonNode> values) {
+        return values.stream().map(value -> value.get("message").asText()).toList();
+    }
+}

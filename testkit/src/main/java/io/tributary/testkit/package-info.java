@@ -1,0 +1,12 @@
+/**
+ * Test support for Tributary and its plugins.
+ *
+ * <ul>
+ *   <li>{@link io.tributary.testkit.KafkaBroker}: a real single-node Kafka broker in a child JVM.</li>
+ *   <li>{@link io.tributary.testkit.KafkaReader}: reads a topic as a {@code read_committed} consumer.</li>
+ *   <li>{@link io.tributary.testkit.RecordingSourceContext} and {@link io.tributary.testkit.TaskDriver}:
+ *       unit tests of a source task, driven as the agent drives it.</li>
+ *   <li>{@link io.tributary.testkit.AgentProcess}: the agent in a child JVM, as a user runs it.</li>
+ * </ul>
+ */
+package io.tributary.testkit;
