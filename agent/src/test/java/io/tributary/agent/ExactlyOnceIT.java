@@ -134,6 +134,68 @@ class ExactlyOnceIT {
     }
 
     @Test
+    void recordsAddressedToTheOffsetsTopicGoToTheDeadLetterTopicAndTheCheckpointsStayReadable() {
+        Map<String, String> agentSettings = Map.of("offsets_topic", "misrouted.offsets");
+        String sources = "    dead_letter_topic: misrouted.dlq\n";
+        AgentFixture fixture = AgentFixture.in(dir);
+        String bootstrap = fixture.broker.bootstrapServers();
+        for (int count : new int[] {50, 80}) {
+            fixture.write("misrouted", agentSettings, sequenceSource("misrouted.offsets", count, sources));
+            try (AgentProcess agent = fixture.start()) {
+                fixture.awaitCount(agent, "misrouted.dlq", count, WAIT);
+                agent.sigterm();
+                assertThat(agent.waitFor(Duration.ofSeconds(40))).isZero();
+            }
+        }
+        List<ConsumerRecord<byte[], byte[]>> dead = KafkaReader.readAll(bootstrap, "misrouted.dlq");
+        assertThat(KafkaReader.values(dead)).containsExactlyElementsOf(expected(0, 80));
+        assertThat(KafkaReader.header(dead.get(0), "tributary.error")).isEqualTo("InvalidTopicException: topic misrouted.offsets "
+                + "is agent.offsets_topic, where the agent keeps its checkpoints");
+        assertThat(fixture.command("checkpoints", "list").output()).containsPattern("numbers\\s+seq\\s+\\{next=80}");
+    }
+
+    @Test
+    void checkpointsResetMakesTheSourceStartOverAndLeavesTheOthers() {
+        String sources = """
+                sources:
+                  again:
+                    type: sequence
+                    topic: reset.again
+                    count: 100
+                  kept:
+                    type: sequence
+                    topic: reset.kept
+                    count: 100
+                """;
+        AgentFixture fixture = AgentFixture.in(dir).write("reset", sources);
+        String bootstrap = fixture.broker.bootstrapServers();
+        try (AgentProcess agent = fixture.start()) {
+            fixture.awaitCount(agent, "reset.again", 100, WAIT);
+            fixture.awaitCount(agent, "reset.kept", 100, WAIT);
+            agent.sigterm();
+            assertThat(agent.waitFor(Duration.ofSeconds(40))).isZero();
+        }
+
+        AgentProcess.Result reset = fixture.command("checkpoints", "reset", "--source", "again");
+        assertThat(reset.exitCode()).isZero();
+        assertThat(reset.output()).contains("forgot 1 checkpoint(s) of source again");
+        AgentProcess.Result list = fixture.command("checkpoints", "list");
+        assertThat(list.output()).containsPattern("kept\\s+seq\\s+\\{next=100}").doesNotContainPattern("(?m)^again\\s");
+        assertThat(fixture.command("checkpoints", "reset", "--source", "again").output())
+                .contains("source again has no committed checkpoints; nothing to reset");
+
+        try (AgentProcess agent = fixture.start()) {
+            fixture.awaitCount(agent, "reset.again", 200, WAIT);
+            agent.sigterm();
+            assertThat(agent.waitFor(Duration.ofSeconds(40))).isZero();
+        }
+        List<String> twice = new ArrayList<>(expected(0, 100));
+        twice.addAll(expected(0, 100));
+        assertThat(KafkaReader.values(KafkaReader.readAll(bootstrap, "reset.again"))).containsExactlyElementsOf(twice);
+        assertThat(KafkaReader.values(KafkaReader.readAll(bootstrap, "reset.kept"))).containsExactlyElementsOf(expected(0, 100));
+    }
+
+    @Test
     void onErrorSkipDropsTheRecordAndFailStopsTheSourceBeforeIt() {
         AgentFixture fixture = AgentFixture.in(dir).write("onerror", """
                 sources:

@@ -89,7 +89,7 @@ public final class ConfigLoader {
     private AgentConfig bind(Path file, YamlSettings top) {
         AgentSettings agent = bindAgent(top.getSection("agent"));
         KafkaSettings kafka = bindKafka(top.getSection("kafka"));
-        Map<String, SourceConfig> sources = bindSources(top);
+        Map<String, SourceConfig> sources = bindSources(top, agent.offsetsTopic());
         List<InterceptorConfig> interceptors = bindInterceptors(top);
         LoggingSettings logging = bindLogging(top.getSection("logging"));
         return new AgentConfig(file, agent, kafka, sources, interceptors, logging);
@@ -176,7 +176,7 @@ public final class ConfigLoader {
         return new KafkaSettings(bootstrapServers, Collections.unmodifiableMap(producer));
     }
 
-    private Map<String, SourceConfig> bindSources(YamlSettings top) {
+    private Map<String, SourceConfig> bindSources(YamlSettings top, String offsetsTopic) {
         Node sourcesNode = top.node("sources");
         if (sourcesNode == null || ConfigDocument.isNull(sourcesNode)) {
             return Map.of();
@@ -188,7 +188,8 @@ public final class ConfigLoader {
         Map<String, SourceConfig> sources = new LinkedHashMap<>();
         for (NodeTuple entry : mapping.getValue()) {
             if (entry.getKeyNode() instanceof ScalarNode key && !sources.containsKey(key.getValue())) {
-                SourceConfig source = bindSource(key.getValue(), Location.of(key.getStartMark()), entry.getValueNode());
+                SourceConfig source = bindSource(key.getValue(), Location.of(key.getStartMark()), entry.getValueNode(),
+                        offsetsTopic);
                 if (source != null) {
                     sources.put(source.name(), source);
                 }
@@ -197,7 +198,7 @@ public final class ConfigLoader {
         return Collections.unmodifiableMap(sources);
     }
 
-    private SourceConfig bindSource(String name, Location location, Node node) {
+    private SourceConfig bindSource(String name, Location location, Node node, String offsetsTopic) {
         String path = "sources." + name;
         if (!SOURCE_NAME.matcher(name).matches()) {
             errors.add(document.error(location, path,
@@ -212,6 +213,10 @@ public final class ConfigLoader {
         OnError onError = OnError.fromYamlName(common.getChoice("on_error",
                 SourceConfig.DEFAULT_ON_ERROR.yamlName(), OnError.yamlNames()));
         String deadLetterTopic = topicName(common, "dead_letter_topic", SourceConfig.DEFAULT_DEAD_LETTER_TOPIC);
+        if (deadLetterTopic.equals(offsetsTopic)) {
+            common.error("dead_letter_topic", "must not be agent.offsets_topic (" + offsetsTopic
+                    + "), where the agent keeps its checkpoints");
+        }
         YamlSettings pluginSettings = new YamlSettings(document, node, path, location, new ArrayList<>(),
                 SOURCE_AGENT_KEYS);
         return new SourceConfig(name, type, onError, deadLetterTopic, pluginSettings);

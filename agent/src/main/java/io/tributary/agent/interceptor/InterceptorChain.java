@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * plugin interceptors come from their own class loaders and every call runs under it.
  *
  * <p>The agent's own checkpoint records (to {@code agent.offsets_topic}) pass no interceptor: an
- * interceptor that added to, rewrote or rerouted them could break what restarts read.
+ * interceptor that added to, rewrote or rerouted them could break what restarts read. For the same
+ * reason a record an interceptor routes to that topic counts as that interceptor's error.
  *
  * <p>Kafka's contract holds per interceptor: an exception from {@code onSend} or
  * {@code onAcknowledgement} is caught, logged (at most once a minute per interceptor) and counted in
@@ -94,7 +95,10 @@ public final class InterceptorChain implements ProducerInterceptor<byte[], byte[
             Thread.currentThread().setContextClassLoader(link.entry.loader());
             try {
                 ProducerRecord<byte[], byte[]> next = link.entry.interceptor().onSend(current);
-                if (next != null) {
+                if (next != null && next.topic().equals(offsetsTopic)) {
+                    link.failed("onSend", new IllegalStateException("it routed a record to " + offsetsTopic
+                            + ", agent.offsets_topic, where only the agent's checkpoints may go"));
+                } else if (next != null) {
                     current = next;
                 }
             } catch (RuntimeException | LinkageError e) {

@@ -228,7 +228,7 @@ final class Committer implements Runnable {
             }
             Throwable poison = poisoned.get(record);
             if (poison == null) {
-                poison = tooLargeBeforeSending(record);
+                poison = unwritableBeforeSending(record);
             }
             if (poison != null) {
                 handleUnwritable(batch, i, poison);
@@ -291,8 +291,16 @@ final class Committer implements Runnable {
         }
     }
 
-    /** A record known to be too large without asking Kafka: over max.request.size or its topic's known limit. */
-    private Throwable tooLargeBeforeSending(SourceRecord record) {
+    /**
+     * A record known to be unwritable without asking Kafka: addressed to the offsets topic, or over
+     * max.request.size or its topic's known limit.
+     */
+    private Throwable unwritableBeforeSending(SourceRecord record) {
+        if (record.topic().equals(offsetsTopic)) {
+            // A record there would be read as a checkpoint at the next start and make it fail.
+            return poison(record, new InvalidTopicException("topic " + offsetsTopic
+                    + " is agent.offsets_topic, where the agent keeps its checkpoints"));
+        }
         long size = estimatedSize(record);
         if (size > maxRecordBytes) {
             return poison(record, new RecordTooLargeException("the record is about " + size

@@ -234,6 +234,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aDeadLetterTopicMayNotBeTheOffsetsTopic() throws IOException {
+        LoadResult result = load("""
+                agent:
+                  offsets_topic: agent.checkpoints
+                kafka:
+                  bootstrap_servers: embedded
+                sources:
+                  a:
+                    type: file
+                    dead_letter_topic: agent.checkpoints
+                """, Map.of());
+
+        assertThat(errors(result)).containsExactly(at("8:5: sources.a.dead_letter_topic: must not be "
+                + "agent.offsets_topic (agent.checkpoints), where the agent keeps its checkpoints"));
+    }
+
+    @Test
     void reportsSectionsOfTheWrongShape() throws IOException {
         LoadResult result = load("""
                 agent: [a]

@@ -85,9 +85,8 @@ class InterceptorChainIT {
     }
 
     /**
-     * Fails until the agent keeps its own checkpoint records (to offsets_topic) away from the
-     * interceptors: today they pass the chain, so a user's interceptor can add headers to them,
-     * rewrite them (redact) or send them elsewhere (route), and audit counts them.
+     * The agent's own checkpoint records (to offsets_topic) pass no interceptor: one could add headers
+     * to them, rewrite them (redact) or send them elsewhere (route), and audit would count them.
      */
     @Test
     void checkpointRecordsDoNotPassTheInterceptors() {
@@ -103,6 +102,28 @@ class InterceptorChainIT {
 
             assertThat(checkpoints).allSatisfy(record -> assertThat(KafkaReader.header(record, "trail")).isNull());
         }
+    }
+
+    /** A record routed to the offsets topic would be read as a checkpoint at the next start and stop it. */
+    @Test
+    void anInterceptorCannotRouteRecordsToTheOffsetsTopic() {
+        AgentWithPlugins fixture = AgentWithPlugins.in(dir).write("misroute-agent", "sources:\n"
+                + BuiltInInterceptorsIT.counter("numbers", "misroute.in", 3, "n{n}") + """
+                interceptors:
+                  - type: headers
+                    add:
+                      destination: _tributary_offsets
+                  - type: route
+                    from_header: destination
+                """);
+        try (AgentProcess agent = fixture.start()) {
+            assertThat(KafkaReader.values(fixture.awaitCount(agent, "misroute.in", 3))).containsExactly("n0", "n1", "n2");
+            await().atMost(AgentWithPlugins.WAIT).untilAsserted(() ->
+                    assertThat(counter(fixture.metrics(), "tributary_interceptor_errors_total", "route")).isEqualTo(3));
+            assertThat(agent.lines()).anyMatch(line -> line.contains("Interceptor route threw in onSend"));
+        }
+        assertThat(KafkaReader.readAll(fixture.broker.bootstrapServers(), "_tributary_offsets"))
+                .noneMatch(record -> KafkaReader.header(record, "destination") != null);
     }
 
     /** The value of a counter with tag interceptor=NAME on a Prometheus page; -1 when absent. */
