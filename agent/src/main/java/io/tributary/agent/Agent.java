@@ -14,6 +14,7 @@ import io.tributary.agent.checkpoint.CheckpointsUnusableException;
 import io.tributary.agent.checkpoint.OffsetsTopicIdFile;
 import io.tributary.agent.config.AgentConfig;
 import io.tributary.agent.config.Delivery;
+import io.tributary.agent.config.KafkaSettings;
 import io.tributary.agent.config.SourceConfig;
 import io.tributary.agent.logging.Logging;
 import io.tributary.agent.embedded.EmbeddedKafka;
@@ -61,7 +62,6 @@ final class Agent {
 
     /** When set (the packaged service sets it), {@code kafka.bootstrap_servers: embedded} is refused. */
     static final String SERVICE_ENV = "TRIBUTARY_SERVICE";
-    static final String EMBEDDED = "embedded";
 
     private final Preparation prepared;
     private AgentConfig config;
@@ -163,7 +163,7 @@ final class Agent {
      * ships, with its data under data_dir, and points the agent at it.
      */
     private EmbeddedKafka startEmbeddedKafkaIfAsked() {
-        if (!EMBEDDED.equals(config.kafka().bootstrapServers())) {
+        if (!KafkaSettings.EMBEDDED.equals(config.kafka().bootstrapServers())) {
             return null;
         }
         if (System.getenv(SERVICE_ENV) != null) {
@@ -188,7 +188,7 @@ final class Agent {
         SourceHandle handle = new SourceHandle(sourceConfig.name(), sourceConfig.type(), sourceConfig.onError(),
                 sourceConfig.deadLetterTopic(), committed, registry);
         var type = source.type();
-        AtomicReference<SourceTask> firstTask = new AtomicReference<>(source.firstTask());
+        AtomicReference<SourceTask> firstTask = new AtomicReference<>(source.claimFirstTask());
         pipeline.addSource(new Pipeline.SourceSpec(handle, () -> {
             SourceTask task = firstTask.getAndSet(null);
             return task != null ? task : LoaderSwap.call(type.loader(), () -> type.extension().create(sourceConfig.settings()));
@@ -221,7 +221,12 @@ final class Agent {
     private void reload() {
         Path file = prepared.configFile;
         log.info("Reloading {}", file);
-        Preparation next = Preparation.prepare(file, Main.environment(), false, prepared.plugins);
+        try (Preparation next = Preparation.prepare(file, Main.environment(), false, prepared.plugins)) {
+            reload(file, next);
+        }
+    }
+
+    private void reload(Path file, Preparation next) {
         if (!next.ok()) {
             log.error("Reload rejected: {} has {} error(s); the running config stays", file, next.errors.size());
             next.errors.forEach(error -> log.error("{}", error));

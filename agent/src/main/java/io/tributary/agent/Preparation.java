@@ -18,16 +18,62 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.ProducerInterceptor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything {@code validate} checks and {@code run} needs: the config file read, the plugins
  * loaded, and every source and interceptor created from its settings, with every error of them all.
  */
 final class Preparation implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Preparation.class);
 
-    /** A source whose settings its plugin accepted. */
-    record PreparedSource(SourceConfig config, PluginRegistry.Offered<SourceType> type, SourceTask firstTask) {
+    /**
+     * A source whose settings its plugin accepted, with the task created to check them, which the
+     * agent may claim to run; {@link Preparation#close()} closes it when nobody did.
+     */
+    static final class PreparedSource {
+        private final SourceConfig config;
+        private final PluginRegistry.Offered<SourceType> type;
+        private final SourceTask firstTask;
+        private final AtomicBoolean claimed = new AtomicBoolean();
+
+        private PreparedSource(SourceConfig config, PluginRegistry.Offered<SourceType> type, SourceTask firstTask) {
+            this.config = config;
+            this.type = type;
+            this.firstTask = firstTask;
+        }
+
+        SourceConfig config() {
+            return config;
+        }
+
+        PluginRegistry.Offered<SourceType> type() {
+            return type;
+        }
+
+        /** The task created from the settings, to start; once, by whoever runs the source. */
+        SourceTask claimFirstTask() {
+            if (!claimed.compareAndSet(false, true)) {
+                throw new IllegalStateException("the first task of source " + config.name() + " was claimed already");
+            }
+            return firstTask;
+        }
+
+        private void closeUnclaimed() {
+            if (claimed.compareAndSet(false, true)) {
+                try {
+                    LoaderSwap.call(type.loader(), () -> {
+                        firstTask.close();
+                        return null;
+                    });
+                } catch (Exception | LinkageError e) {
+                    log.warn("Closing the unused task of source {} failed", config.name(), e);
+                }
+            }
+        }
     }
 
     final Path configFile;
@@ -45,15 +91,11 @@ final class Preparation implements AutoCloseable {
         this.ownsPlugins = ownsPlugins;
     }
 
-    /** Reads the file and, when it can be read at all, loads plugins and creates every source and interceptor. */
-    static Preparation prepare(Path configFile, Map<String, String> environment) {
-        return prepare(configFile, environment, false, null);
-    }
-
     /**
-     * Like {@link #prepare(Path, Map)}; with {@code checkOutside} every source also checks what only
-     * the outside world can tell ({@link SourceTask#check()}), as {@code validate} wants. With
-     * {@code loadedPlugins} (a reload), the plugins already loaded serve again and stay open.
+     * Reads the file and, when it can be read at all, loads plugins and creates every source and
+     * interceptor. With {@code checkOutside} every source also checks what only the outside world can
+     * tell ({@link SourceTask#check()}), as {@code validate} wants. With {@code loadedPlugins} (a
+     * reload), the plugins already loaded serve again and stay open; without, they are loaded.
      */
     static Preparation prepare(Path configFile, Map<String, String> environment, boolean checkOutside,
                                PluginRegistry loadedPlugins) {
@@ -172,7 +214,7 @@ final class Preparation implements AutoCloseable {
     private void checkOutside() {
         for (PreparedSource source : sources.values()) {
             try {
-                List<String> problems = LoaderSwap.call(source.type().loader(), () -> source.firstTask().check());
+                List<String> problems = LoaderSwap.call(source.type().loader(), () -> source.firstTask.check());
                 problems.forEach(problem -> errors.add(configFile + ": " + problem));
             } catch (Exception | LinkageError e) {
                 errors.add(configFile + ": sources." + source.config().name() + ": checking failed: " + e);
@@ -184,8 +226,14 @@ final class Preparation implements AutoCloseable {
         return errors.isEmpty();
     }
 
+    /**
+     * Closes the tasks nobody claimed: those {@code validate} made, and those of a reload for the
+     * sources it left running. Interceptors made for a reload are never configured, and Kafka's
+     * contract has them open what they hold in {@code configure()}, so there is nothing to close.
+     */
     @Override
     public void close() {
+        sources.values().forEach(PreparedSource::closeUnclaimed);
         if (ownsPlugins) {
             plugins.close();
         }

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -46,36 +48,53 @@ class ReloadIT {
                 + source("changed", "reload.changed", 3000, "")
                 + source("removed", "reload.removed", 1_000_000, ""));
         String bootstrap = fixture.broker.bootstrapServers();
+        int removedAtReload;
         try (AgentProcess agent = fixture.start()) {
             fixture.awaitCount(agent, "reload.changed", 500, WAIT);
 
             fixture.write("reload", "sources:\n"
                     + source("kept", "reload.kept", 3000, "")
                     + source("changed", "reload.changed", 3000, "    large_at: -2\n")
-                    + source("added", "reload.added", 2000, ""));
+                    + source("added", "reload.added", 20_000, ""));
             sighup(agent);
             assertThat(agent.awaitLine("Reloaded", WAIT)).isTrue();
+            // The removed source stopped only once what it read was committed: that is all it ever writes.
+            removedAtReload = KafkaReader.readAll(bootstrap, "reload.removed").size();
             assertThat(agent.lines()).anyMatch(line -> line.contains(
                     "added [added], removed [removed], restarted [changed], 1 unchanged"));
             assertThat(agent.lines().stream().filter(line -> line.contains("Source kept (sequence) started"))).hasSize(1);
+            assertThat(agent.lines()).as("the task the reload made for the unchanged source is closed")
+                    .anyMatch(line -> line.contains("sequence task for topic reload.kept closed unstarted"));
+            assertThat(restartedAt(agent, "changed")).as("the changed source restarted mid-stream from its checkpoint")
+                    .isBetween(500L, 2999L);
 
             fixture.write("reload", "sources:\n  broken:\n    type: sequence\n");
             sighup(agent);
             assertThat(agent.awaitLine("Reload rejected", WAIT)).isTrue();
             assertThat(agent.awaitLine("sources.broken: missing required setting \"topic\"", WAIT)).isTrue();
+            int addedAtRejection = KafkaReader.readAll(bootstrap, "reload.added").size();
 
             fixture.awaitCount(agent, "reload.kept", 3000, WAIT);
             fixture.awaitCount(agent, "reload.changed", 3000, WAIT);
-            fixture.awaitCount(agent, "reload.added", 2000, WAIT);
-            int removedAtReload = KafkaReader.readAll(bootstrap, "reload.removed").size();
+            fixture.awaitCount(agent, "reload.added", 20_000, WAIT);
+            assertThat(addedAtRejection).as("the sources kept running after the rejected reload").isLessThan(20_000);
             agent.sigterm();
             assertThat(agent.waitFor(Duration.ofSeconds(40))).isZero();
-            assertThat(KafkaReader.readAll(bootstrap, "reload.removed")).hasSize(removedAtReload);
         }
         assertThat(KafkaReader.values(KafkaReader.readAll(bootstrap, "reload.kept"))).containsExactlyElementsOf(expected(3000));
         assertThat(KafkaReader.values(KafkaReader.readAll(bootstrap, "reload.changed"))).containsExactlyElementsOf(expected(3000));
-        assertThat(KafkaReader.values(KafkaReader.readAll(bootstrap, "reload.added"))).containsExactlyElementsOf(expected(2000));
+        assertThat(KafkaReader.values(KafkaReader.readAll(bootstrap, "reload.added"))).containsExactlyElementsOf(expected(20_000));
         List<String> removed = KafkaReader.values(KafkaReader.readAll(bootstrap, "reload.removed"));
         assertThat(removed).isNotEmpty().containsExactlyElementsOf(expected(removed.size()));
+        assertThat(removed).hasSize(removedAtReload);
+    }
+
+    /** Where the source's second task started: the sequence source logs it, under the source's logger. */
+    private static long restartedAt(AgentProcess agent, String source) {
+        Pattern started = Pattern.compile("source\\." + Pattern.quote(source) + "\\b.*sequence starts at (\\d+)");
+        List<Long> starts = agent.lines().stream().map(started::matcher).filter(Matcher::find)
+                .map(m -> Long.parseLong(m.group(1))).toList();
+        assertThat(starts).as("starts of source " + source).hasSize(2).first().isEqualTo(0L);
+        return starts.get(1);
     }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.slf4j.LoggerFactory;
 
 /** See {@link SequenceSourceType}. */
 public final class SequenceSource implements SourceTask {
@@ -21,6 +22,7 @@ public final class SequenceSource implements SourceTask {
     private final int largeBytes;
     private final Duration pause;
     private volatile boolean stopping;
+    private boolean started;
     private long next;
 
     SequenceSource(String topic, long count, int perPoll, long largeAt, int largeBytes, Duration pause) {
@@ -36,7 +38,10 @@ public final class SequenceSource implements SourceTask {
     public void start(SourceContext context) {
         Position committed = context.committedPositions().get(STREAM);
         next = committed == null ? 0 : committed.getLong("next");
+        started = true;
         context.logger().info("sequence starts at {}", next);
+        context.logger().info("sequence task's context class loader is its plugin's: {}",
+                Thread.currentThread().getContextClassLoader() == SequenceSource.class.getClassLoader());
     }
 
     @Override
@@ -72,5 +77,13 @@ public final class SequenceSource implements SourceTask {
     @Override
     public void stop() {
         stopping = true;
+    }
+
+    @Override
+    public void close() {
+        if (!started) {
+            // No context without start: the agent's tests look for this line to see unused tasks closed.
+            LoggerFactory.getLogger(SequenceSource.class).info("sequence task for topic {} closed unstarted", topic);
+        }
     }
 }

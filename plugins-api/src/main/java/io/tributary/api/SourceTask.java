@@ -8,7 +8,9 @@ import java.util.Map;
  *
  * <h2>Lifecycle and threads</h2>
  * <ol>
- *   <li>{@link SourceType#create} builds the task; nothing runs yet.</li>
+ *   <li>{@link SourceType#create} builds the task; nothing runs yet. A task that is never started
+ *       (one {@code validate} made, or one a reload made for a source it left running) gets only
+ *       {@link #close}, on the thread that made it; so open resources in {@link #start}.</li>
  *   <li>{@link #start} is called once, on the task's own thread, with the committed checkpoints.</li>
  *   <li>{@link #poll} is called repeatedly on that same thread. It should block while there is
  *       nothing to return, but return control to the caller regularly (within about a second),
