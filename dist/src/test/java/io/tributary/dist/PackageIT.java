@@ -33,6 +33,21 @@ class PackageIT {
     }
 
     @Test
+    void theUnpackedTarballRunsAndValidatesItsQuickstartConfig(@TempDir Path folder) {
+        Command.run(List.of("tar", "-xzf", Command.TARBALL.toString(), "-C", folder.toString())).succeeded();
+        String tributary = folder.resolve("tributary-" + Command.VERSION + "/bin/tributary").toString();
+        Path config = folder.resolve("tributary-" + Command.VERSION + "/config/quickstart.yaml");
+
+        Command version = Command.run(List.of(tributary, "--version")).succeeded();
+        Command validate = Command.run(List.of(tributary, "validate", "--config", config.toString()));
+
+        assertThat(version.out().lines().toList()).first().isEqualTo("tributary " + Command.VERSION);
+        assertThat(validate.err()).isEmpty();
+        assertThat(validate.out()).isEqualTo(config + ": valid (1 source(s), 0 interceptor(s))\n");
+        assertThat(validate.exitCode()).isZero();
+    }
+
+    @Test
     void theEmbeddedBrokerAddsOnlyJarsTheAgentDoesNotHave() throws Exception {
         try (Stream<Path> lib = Files.list(Command.TREE.resolve("lib")); Stream<Path> embedded = Files.list(Command.TREE.resolve("lib/embedded"))) {
             List<String> agentJars = lib.map(path -> path.getFileName().toString()).toList();
@@ -122,6 +137,7 @@ class PackageIT {
                 "ExecReload=/bin/kill -HUP $MAINPID",
                 "TimeoutStopSec=45",
                 "Restart=on-failure",
+                "RestartPreventExitStatus=1 2",
                 "LimitNOFILE=65536",
                 "NoNewPrivileges=yes",
                 "ProtectSystem=strict",

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
@@ -84,6 +86,25 @@ class TreeIT {
         Command version = Command.run(List.of(TRIBUTARY, "--version"), Map.of("JAVA_OPTS", "-Xmx64m -Dtributary.unused=1 -XX:+PrintCommandLineFlags"));
 
         assertThat(version.succeeded().out()).contains("-XX:MaxHeapSize=67108864");
+    }
+
+    @Test
+    void theLauncherGivesTheEmbeddedBrokerRoomOnlyWhereTheTreeHasIt(@TempDir Path withoutBroker) throws Exception {
+        Files.createDirectories(withoutBroker.resolve("bin"));
+        Files.copy(Command.TREE.resolve("bin/tributary"), withoutBroker.resolve("bin/tributary"), StandardCopyOption.COPY_ATTRIBUTES);
+        Path lib = Files.createDirectories(withoutBroker.resolve("lib"));
+        try (Stream<Path> jars = Files.list(Command.TREE.resolve("lib"))) {
+            for (Path jar : jars.filter(Files::isRegularFile).toList()) {
+                Files.createSymbolicLink(lib.resolve(jar.getFileName()), jar);
+            }
+        }
+        Map<String, String> printFlags = Map.of("JAVA_OPTS", "-XX:+PrintCommandLineFlags");
+
+        Command tree = Command.run(List.of(TRIBUTARY, "--version"), printFlags).succeeded();
+        Command installed = Command.run(List.of(withoutBroker.resolve("bin/tributary").toString(), "--version"), printFlags).succeeded();
+
+        assertThat(tree.out()).contains("-XX:MaxHeapSize=536870912");
+        assertThat(installed.out()).contains("-XX:MaxHeapSize=134217728");
     }
 
     @Test
