@@ -9,12 +9,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * Counts, from {@code onAcknowledgement}, the records and their key and value bytes per topic and
- * outcome ({@code acknowledged} or {@code failed}) in the counters
- * {@code audit.records.<outcome>.<topic>} and {@code audit.bytes.<outcome>.<topic>}.
- *
- * <p>The topic is part of the name because {@link PluginMetrics} offers no tags of a plugin's own;
- * characters other than letters, digits and {@code _} become {@code _}, as Prometheus needs.
+ * Counts, from {@code onAcknowledgement}, the records and their key and value bytes in the counters
+ * {@code audit.records} and {@code audit.bytes}, tagged with the {@code topic} and the {@code outcome}
+ * ({@code acknowledged} or {@code failed}).
  *
  * <p>An acknowledgement is not a commit: under {@code exactly_once} a record's transaction may
  * still abort after the broker acknowledged it, and the agent then writes it again, so these counts
