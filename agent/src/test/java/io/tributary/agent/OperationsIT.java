@@ -1,6 +1,7 @@
 package io.tributary.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.tributary.testkit.AgentProcess;
@@ -16,6 +17,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -49,6 +52,13 @@ class OperationsIT {
         }
     }
 
+    /** A gauge without tags from /metrics. */
+    private static double gauge(int port, String name) {
+        Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(get(port, "/metrics").body());
+        assertThat(matcher.find()).as("gauge %s on /metrics", name).isTrue();
+        return Double.parseDouble(matcher.group(1));
+    }
+
     private static List<String> expected(long count) {
         return LongStream.range(0, count).mapToObj(n -> "record-" + n).collect(Collectors.toList());
     }
@@ -57,13 +67,15 @@ class OperationsIT {
     void healthAndMetricsFollowABrokerOutageTheAgentRecoversAndNothingIsLostOrRepeated() throws Exception {
         int port = freePort();
         try (KafkaBroker broker = KafkaBroker.start()) {
-            AgentFixture fixture = AgentFixture.in(dir, broker).write("outage", Map.of("http", "127.0.0.1:" + port), """
+            // 100 records of ~40 bytes each 10 ms: the 1 MiB bound fills within seconds of the outage.
+            AgentFixture fixture = AgentFixture.in(dir, broker).write("outage",
+                    Map.of("http", "127.0.0.1:" + port, "max_in_flight_bytes", "1MiB"), """
                     sources:
                       numbers:
                         type: sequence
                         topic: outage
-                        count: 20000
-                        per_poll: 20
+                        count: 100000
+                        per_poll: 100
                         pause_per_poll: 10ms
                     """);
             try (AgentProcess agent = fixture.start()) {
@@ -78,16 +90,21 @@ class OperationsIT {
                 broker.stop();
                 await().atMost(WAIT).until(() -> get(port, "/health").statusCode() == 503);
                 assertThat(get(port, "/health").body()).contains("\"producer\":{\"status\":\"down\"");
-                await().during(OUTAGE).atMost(OUTAGE.plusSeconds(10)).until(() -> get(port, "/health").statusCode() == 503);
+                // The source is paused at the bound: what is in flight reaches it and stays there.
+                await().atMost(WAIT).until(() -> gauge(port, "tributary_in_flight_bytes") > (1 << 20) - 64 * 1024);
+                double paused = gauge(port, "tributary_in_flight_bytes");
+                assertThat(paused).isLessThanOrEqualTo(gauge(port, "tributary_in_flight_max_bytes")).isEqualTo(1 << 20, within(64.0 * 1024));
+                await().during(OUTAGE).atMost(OUTAGE.plusSeconds(10)).until(() -> get(port, "/health").statusCode() == 503
+                        && gauge(port, "tributary_in_flight_bytes") == paused);
                 broker.restart();
                 await().atMost(Duration.ofSeconds(20)).until(() -> get(port, "/health").statusCode() == 200);
 
-                fixture.awaitCount(agent, "outage", 20000, WAIT);
+                fixture.awaitCount(agent, "outage", 100000, WAIT);
                 agent.sigterm();
                 assertThat(agent.waitFor(Duration.ofSeconds(40))).isZero();
             }
             assertThat(KafkaReader.values(KafkaReader.readAll(broker.bootstrapServers(), "outage")))
-                    .containsExactlyElementsOf(expected(20000));
+                    .containsExactlyElementsOf(expected(100000));
         }
     }
 
