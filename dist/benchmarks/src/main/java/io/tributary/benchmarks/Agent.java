@@ -9,19 +9,24 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
 
 /** The Tributary agent in a child JVM, configured and tuned as in production. */
 final class Agent implements AutoCloseable {
 
-    /*
-     * The JVM options bin/tributary gives the agent (serial collector, 128 MiB heap), with both
-     * compilers: the test kit starts the agent with C1 only for quick starts; these undo that.
-     */
     /** What bin/tributary exports: glibc's per-thread malloc arenas would otherwise swell the JVM's resident memory. */
     static final Map<String, String> PRODUCTION_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
 
+    /*
+     * The JVM options bin/tributary gives the agent (serial collector, 16 MiB initial and 128 MiB
+     * maximum heap: its 512 MiB is only for the quickstart tree's embedded broker, which no case
+     * uses), and -XX:TieredStopAtLevel=4, both compilers as in production: the test kit starts the
+     * agent with C1 only for quick starts, and options given here come after its defaults and win.
+     * AgentTest checks these against dist/src/bin/tributary.
+     */
     static final List<String> PRODUCTION_JVM_OPTIONS =
-            List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx128m", "-XX:TieredStopAtLevel=4", "-XX:+ExitOnOutOfMemoryError");
+            List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx128m", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=4");
 
     private static final Duration STARTUP = Duration.ofSeconds(90);
     private static final Duration GRACEFUL_STOP = Duration.ofSeconds(45);
@@ -41,6 +46,15 @@ final class Agent implements AutoCloseable {
      */
     static Agent start(Session session, Path dir, String id, Map<String, String> agentSettings, String sources,
                        Path profile) {
+        return start(session, dir, id, agentSettings, Map.of(), sources, profile);
+    }
+
+    /**
+     * Like {@link #start(Session, Path, String, Map, String, Path)}, with {@code kafka.producer}
+     * settings: Kafka's producer config names and values, Kafka's defaults for the rest.
+     */
+    static Agent start(Session session, Path dir, String id, Map<String, String> agentSettings,
+                       Map<String, String> producerSettings, String sources, Path profile) {
         StringBuilder yaml = new StringBuilder("agent:\n")
                 .append("  id: ").append(id).append('\n')
                 .append("  plugins_dir: ").append(session.pluginsDir()).append('\n')
@@ -48,6 +62,11 @@ final class Agent implements AutoCloseable {
                 .append("  http: \"off\"\n");
         agentSettings.forEach((key, value) -> yaml.append("  ").append(key).append(": ").append(value).append('\n'));
         yaml.append("kafka:\n  bootstrap_servers: ").append(session.bootstrapServers()).append('\n');
+        if (!producerSettings.isEmpty()) {
+            yaml.append("  producer:\n");
+            producerSettings.forEach((key, value) -> yaml.append("    ").append(key).append(": \"").append(value)
+                    .append("\"\n"));
+        }
         yaml.append(sources);
         Path config = dir.resolve("agent.yaml");
         try {
@@ -67,6 +86,31 @@ final class Agent implements AutoCloseable {
                     + ":\n" + tail(process.lines()));
         }
         return new Agent(process);
+    }
+
+    /**
+     * The producer's {@code buffer.memory} in bytes under {@code producerSettings}: the value set
+     * there, else Kafka's default.
+     */
+    static long bufferMemoryBytes(Map<String, String> producerSettings) {
+        String value = producerSettings.get(ProducerConfig.BUFFER_MEMORY_CONFIG);
+        Object bytes = value == null
+                ? ProducerConfig.configDef().defaultValues().get(ProducerConfig.BUFFER_MEMORY_CONFIG)
+                : ConfigDef.parseType(ProducerConfig.BUFFER_MEMORY_CONFIG, value, ConfigDef.Type.LONG);
+        return (Long) bytes;
+    }
+
+    /**
+     * Waits until the agent printed a line containing {@code text}, e.g. that a source listens: the
+     * agent says it runs before its sources have started.
+     *
+     * @throws IllegalStateException when it did not within {@code timeout}, with its last lines
+     */
+    void awaitLine(String text, Duration timeout) {
+        if (!process.awaitLine(text, timeout)) {
+            throw new IllegalStateException("agent printed no line with \"" + text + "\" within " + timeout.toSeconds()
+                    + " s; its output is in " + process.outputFile() + ":\n" + tail(process.lines()));
+        }
     }
 
     long pid() {

@@ -21,13 +21,17 @@ import java.util.stream.Stream;
  * jar.
  *
  * <pre>
- * java -jar tributary-benchmarks.jar [--quick] [--profile] [--cases file,syslog,jdbc,latency,memory]
+ * java -jar tributary-benchmarks.jar [--quick] [--profile] [--cases file,syslog,syslog-udp,jdbc,jdbc-lag,latency,memory]
  * </pre>
  * {@code --quick}: one run per case at small sizes, for developing the harness; {@code --profile}:
  * flight recordings of every agent run in {@code jfr/}; {@code --cases}: only these cases.
  */
 public final class Benchmarks {
-    static final List<String> CASES = List.of("file", "syslog", "jdbc", "latency", "memory");
+    static final List<String> CASES = List.of("file", "syslog", "syslog-udp", "jdbc", "jdbc-lag", "latency", "memory");
+
+    /* The broker as in production (both compilers), not the test kit's quick-starting C1-only JVM. */
+    private static final List<String> BROKER_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=4", "-Xmx1g");
+    private static final String BROKER_MAIN_CLASS = "kafka.Kafka";
 
     private Benchmarks() {
     }
@@ -56,17 +60,29 @@ public final class Benchmarks {
         report.describe("Load average (1, 5, 15 min) at start", Machine.loadAverage()
                 + " (the machine is shared: figures are ratios to baselines measured right before or after)");
         report.describe("Java", machine.java());
+        report.describe("Tributary", Machine.tributaryVersion() + ", commit " + Machine.gitCommit(home));
         report.describe("Kafka", machine.kafka() + " (client, broker, ProducerPerformance, Connect)");
         report.describe("Scale", options.scale().name() + ": " + options.scale().runs() + " run(s) per case, "
                 + "figures are medians of runs and ratios medians of the runs' ratios");
-        report.describe("Broker", "one single-node KRaft broker (test kit KafkaBroker: -Xmx512m, serial GC, C1 only), "
-                + "topics of one partition with LogAppendTime; throughput = records ÷ time between the first and "
-                + "the last append, so JVM start-up is not counted for any contender");
-        report.describe("Agent", "JVM options " + String.join(" ", Agent.PRODUCTION_JVM_OPTIONS)
-                + ", producer at Kafka's defaults, commit_interval 100ms, file sources with headers: false "
-                + "(the same bytes per record as the baselines)");
-        // The broker as in production (both compilers), not the test kit's quick-starting C1-only JVM.
-        try (KafkaBroker broker = KafkaBroker.start(Map.of(), List.of("-XX:TieredStopAtLevel=4", "-Xmx1g"))) {
+        try (KafkaBroker broker = KafkaBroker.start(Map.of(), BROKER_JVM_OPTIONS)) {
+            report.describe("Broker", "one single-node KRaft broker (test kit KafkaBroker), JVM options in effect "
+                    + JvmOptions.ofChild(BROKER_MAIN_CLASS).map(jvmOptions -> String.join(" ", jvmOptions))
+                            .orElse("unknown (its command line cannot be read)")
+                    + " (read from its command line: the test kit's defaults, then the harness's "
+                    + String.join(" ", BROKER_JVM_OPTIONS) + "; system properties left out), "
+                    + "topics of one partition with LogAppendTime; throughput = records ÷ time between the first "
+                    + "and the last append, so JVM start-up is not counted for any contender");
+            report.describe("Agent", "JVM options " + String.join(" ", Agent.PRODUCTION_JVM_OPTIONS)
+                    + " (after the test kit's, which they override) and " + environment(Agent.PRODUCTION_ENVIRONMENT)
+                    + ", as bin/tributary runs it but with both compilers; producer at Kafka's defaults, "
+                    + "delivery exactly_once and commit_interval 100ms unless a case says otherwise, file sources "
+                    + "with headers: false (the same bytes per record as the baselines)");
+            report.describe("Baselines' JVM options", FileThroughputCase.PRODUCER_PERFORMANCE + " "
+                    + String.join(" ", FileThroughputCase.PRODUCER_PERFORMANCE_JVM_OPTIONS) + "; "
+                    + FileThroughputCase.CONNECT + " " + String.join(" ", FileThroughputCase.CONNECT_JVM_OPTIONS)
+                    + " (as Kafka's bin/kafka-producer-perf-test.sh, bin/connect-standalone.sh and "
+                    + "bin/kafka-run-class.sh start them); " + JdbcCase.BARE_SCAN + " "
+                    + String.join(" ", Agent.PRODUCTION_JVM_OPTIONS) + " (the agent's)");
             Session session = new Session(new Topics(broker), home.resolve("plugins"), workDir, options.scale(),
                     profileDir);
             createDirectories(workDir);
@@ -96,7 +112,9 @@ public final class Benchmarks {
             switch (name) {
                 case "file" -> new FileThroughputCase(session, report).run();
                 case "syslog" -> new SyslogCase(session, report).run();
+                case "syslog-udp" -> new UdpLossCase(session, report).run();
                 case "jdbc" -> new JdbcCase(session, report).run();
+                case "jdbc-lag" -> new JdbcLagCase(session, report).run();
                 case "latency" -> new LatencyCase(session, report).run();
                 case "memory" -> new MemoryCase(session, broker, report).run();
                 default -> throw new IllegalArgumentException("unknown case " + name);
@@ -105,6 +123,12 @@ public final class Benchmarks {
             e.printStackTrace();
             report.add(Row.failed(name, "–", Figures.firstLine(e)));
         }
+    }
+
+    /** {@code NAME=value NAME=value}, sorted by name. */
+    private static String environment(Map<String, String> variables) {
+        return String.join(" ", variables.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(variable -> variable.getKey() + "=" + variable.getValue()).toList());
     }
 
     /** The folder of this harness's jar (target/), or of its classes when run from an IDE. */

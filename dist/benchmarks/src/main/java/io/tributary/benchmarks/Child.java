@@ -34,10 +34,18 @@ final class Child implements AutoCloseable {
         this.log = log;
     }
 
-    /** Runs {@code mainClass} in a JVM with this JVM's class path and production JIT and collector. */
-    static Child java(String name, Path log, String mainClass, List<String> args) {
+    /*
+     * What Kafka's bin/kafka-run-class.sh gives every Kafka tool after its heap options: the options
+     * ProducerPerformance and Connect run with when started by Kafka's own scripts.
+     */
+    static final List<String> KAFKA_TOOL_JVM_OPTIONS = List.of("-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+            "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent", "-Djava.awt.headless=true");
+
+    /** Runs {@code mainClass} in a JVM (this one's) with this JVM's class path and {@code jvmOptions}. */
+    static Child java(String name, Path log, List<String> jvmOptions, String mainClass, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);

@@ -27,15 +27,6 @@ final class Figures {
         }
     }
 
-    void fail(String contender, String reason) {
-        failures.put(contender, contender + ": " + reason);
-    }
-
-    /** Why {@code contender} has no figure, or null when it has one. */
-    String failure(String contender) {
-        return failures.get(contender);
-    }
-
     double median(String contender) {
         return Stats.median(values.get(contender));
     }

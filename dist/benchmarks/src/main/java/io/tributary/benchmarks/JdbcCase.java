@@ -1,28 +1,30 @@
 package io.tributary.benchmarks;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Case 4: a PostgreSQL table into Kafka by the jdbc source in incrementing mode, against a bare JDBC
- * scan of the same table with the same fetch size that reads every column as the conversion to
- * JSON must.
+ * scan of the same table with the same fetch size ({@link BareScan}). Both run in a JVM started for
+ * the run, with the same JVM options, and both are timed from their first row or record to their
+ * last.
  */
 final class JdbcCase {
     static final String TRIBUTARY = "Tributary jdbc";
     static final String BARE_SCAN = "bare JDBC scan";
 
-    private static final String URL = "jdbc:postgresql://127.0.0.1:5432/test";
-    private static final String USER = "postgres";
     private static final String TABLE = "tributary_bench_rows";
     private static final int FETCH_SIZE = 500;
+    private static final int BATCH_MAX_ROWS = 10_000;
     private static final Duration STALL = Duration.ofSeconds(60);
+    private static final Duration BARE_SCAN_TIMEOUT = Duration.ofMinutes(5);
 
     private final Session session;
     private final Report report;
@@ -34,66 +36,66 @@ final class JdbcCase {
 
     void run() {
         int rows = session.scale().jdbcRows();
-        try (Connection connection = DriverManager.getConnection(URL, USER, "")) {
+        try (Connection connection = Postgres.connect()) {
+            report.describe("PostgreSQL", Postgres.serverVersion(connection) + " at " + Postgres.URL);
+            report.describe("Case 4 (jdbc) measures", "both contenders from their first row or record to their last: "
+                    + "the bare scan from its first row returned to its last read (in a JVM of its own with the "
+                    + "agent's JVM options), Tributary from the broker's append of its first record to its last. "
+                    + "The bare scan runs one SELECT * ORDER BY id; Tributary runs its paged queries, as it does in "
+                    + "production: batch_max_rows " + BATCH_MAX_ROWS + ", so " + pages(rows) + " queries SELECT * "
+                    + "WHERE id > last AND id <= bound ORDER BY id LIMIT " + BATCH_MAX_ROWS + " (and a MAX(id) and a "
+                    + "pg_stat_activity query per window); fetch size " + FETCH_SIZE + " for both");
             createTable(connection, rows);
             try {
                 Figures figures = new Figures();
                 for (int run = 1; run <= session.scale().runs(); run++) {
                     String suffix = "r" + run;
-                    figures.measure(BARE_SCAN, () -> bareScan(connection, rows, suffix));
+                    figures.measure(BARE_SCAN, () -> bareScan(rows, suffix));
                     figures.measure(TRIBUTARY, () -> tributary(rows, suffix));
                 }
-                report.add(figures.compare("4. jdbc (PostgreSQL, incrementing) vs bare JDBC scan, fetch size "
-                        + FETCH_SIZE, TRIBUTARY, BARE_SCAN, 0.8, figure -> String.format("%,.0f rows/s", figure)));
+                report.add(figures.compare("4. jdbc (PostgreSQL, incrementing, " + pages(rows) + " paged queries) vs "
+                        + "bare JDBC scan (one query), fetch size " + FETCH_SIZE + ", first row → last",
+                        TRIBUTARY, BARE_SCAN, 0.8, figure -> String.format("%,.0f rows/s", figure)));
             } finally {
-                execute(connection, "DROP TABLE IF EXISTS " + TABLE);
+                Postgres.execute(connection, "DROP TABLE IF EXISTS " + TABLE);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL at " + URL + ": " + e.getMessage(), e);
+            throw new IllegalStateException("PostgreSQL at " + Postgres.URL + ": " + e.getMessage(), e);
         }
+    }
+
+    private static int pages(int rows) {
+        return (rows + BATCH_MAX_ROWS - 1) / BATCH_MAX_ROWS;
     }
 
     private static void createTable(Connection connection, int rows) throws SQLException {
-        execute(connection, "DROP TABLE IF EXISTS " + TABLE);
-        execute(connection, "CREATE TABLE " + TABLE + " (id BIGINT PRIMARY KEY, customer TEXT NOT NULL, "
+        Postgres.execute(connection, "DROP TABLE IF EXISTS " + TABLE);
+        Postgres.execute(connection, "CREATE TABLE " + TABLE + " (id BIGINT PRIMARY KEY, customer TEXT NOT NULL, "
                 + "amount NUMERIC(12, 2) NOT NULL, status TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL, note TEXT)");
-        execute(connection, "INSERT INTO " + TABLE + " SELECT n, 'customer-' || (n % 10000), "
+        Postgres.execute(connection, "INSERT INTO " + TABLE + " SELECT n, 'customer-' || (n % 10000), "
                 + "(n % 100000) / 100.0, (ARRAY['new','paid','shipped'])[1 + n % 3], "
                 + "TIMESTAMPTZ '2024-01-01 00:00:00Z' + n * INTERVAL '1 second', "
                 + "md5(n::text) || md5((n + 1)::text) FROM generate_series(1, " + rows + ") AS n");
-        execute(connection, "VACUUM ANALYZE " + TABLE);
+        Postgres.execute(connection, "VACUUM ANALYZE " + TABLE);
     }
 
-    private double bareScan(Connection connection, int rows, String suffix) {
-        try {
-            connection.setAutoCommit(false);
-            long started = System.nanoTime();
-            long read = 0;
-            try (PreparedStatement statement = connection.prepareStatement("SELECT * FROM " + TABLE + " ORDER BY id")) {
-                statement.setFetchSize(FETCH_SIZE);
-                try (ResultSet result = statement.executeQuery()) {
-                    int columns = result.getMetaData().getColumnCount();
-                    Object[] row = new Object[columns];
-                    while (result.next()) {
-                        for (int column = 1; column <= columns; column++) {
-                            row[column - 1] = result.getObject(column);
-                        }
-                        read++;
-                    }
-                }
-            }
-            connection.commit();
-            connection.setAutoCommit(true);
-            double seconds = (System.nanoTime() - started) / 1e9;
-            if (read != rows) {
-                throw new IllegalStateException("the bare scan read " + read + " rows, expected " + rows);
-            }
-            report.run(String.format("bare-scan-%s: %,.0f rows/s, %d rows in %.2f s; load %s",
-                    suffix, rows / seconds, rows, seconds, Machine.loadAverage()));
-            return rows / seconds;
-        } catch (SQLException e) {
-            throw new IllegalStateException("bare scan: " + e.getMessage(), e);
+    private double bareScan(int rows, String suffix) {
+        String name = "bare-scan-" + suffix;
+        Path log = session.runDir(name).resolve("output.log");
+        BareScan.Result result;
+        try (Child child = Child.java(BARE_SCAN, log, Agent.PRODUCTION_JVM_OPTIONS, BareScan.class.getName(),
+                List.of(Postgres.URL, Postgres.USER, TABLE, Integer.toString(FETCH_SIZE)))) {
+            child.awaitSuccess(BARE_SCAN_TIMEOUT);
+            result = BareScan.Result.parse(Files.readAllLines(log));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + log, e);
         }
+        if (result.rows() != rows) {
+            throw new IllegalStateException("the bare scan read " + result.rows() + " rows, expected " + rows);
+        }
+        report.run(String.format("%s: %,.0f rows/s, %d rows in %.2f s from the first row to the last; load %s",
+                name, result.rowsPerSecond(), rows, result.firstToLastNanos() / 1e9, Machine.loadAverage()));
+        return result.rowsPerSecond();
     }
 
     private double tributary(int rows, String suffix) {
@@ -110,8 +112,9 @@ final class JdbcCase {
                     table: %s
                     mode: incrementing
                     incrementing_column: id
+                    batch_max_rows: %d
                     fetch_size: %d
-                """.formatted(topic, URL, USER, TABLE, FETCH_SIZE);
+                """.formatted(topic, Postgres.URL, Postgres.USER, TABLE, BATCH_MAX_ROWS, FETCH_SIZE);
         try (Agent agent = Agent.start(session, session.runDir(name), "bench-" + name, Map.of(), sources,
                 session.profile(name))) {
             Delivery delivery = session.topics().await(topic, rows, STALL);
@@ -125,12 +128,6 @@ final class JdbcCase {
             return delivery.recordsPerSecond();
         } finally {
             session.topics().delete(topic);
-        }
-    }
-
-    private static void execute(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(sql);
         }
     }
 }

@@ -9,9 +9,12 @@ final class Report {
     private final List<Row> rows = new ArrayList<>();
     private final List<String> runs = new ArrayList<>();
 
-    /** A {@code - name: value} line above the table. */
+    /** A {@code - name: value} line above the table; a line already there is not repeated. */
     void describe(String name, String value) {
-        header.add("- " + name + ": " + value);
+        String line = "- " + name + ": " + value;
+        if (!header.contains(line)) {
+            header.add(line);
+        }
     }
 
     void add(Row row) {
@@ -21,10 +24,6 @@ final class Report {
     /** A line of the per-run details below the table. */
     void run(String line) {
         runs.add("- " + line);
-    }
-
-    List<Row> rows() {
-        return List.copyOf(rows);
     }
 
     String markdown() {

@@ -21,7 +21,8 @@ final class SyslogCase {
     static final String TRIBUTARY = "Tributary syslog";
     static final String RSYSLOG = "rsyslog imptcp → omkafka";
 
-    private static final String CASE_NAME = "3. syslog TCP → Kafka vs rsyslog";
+    private static final String CASE_NAME = "3. syslog TCP → Kafka vs rsyslog (Tributary exactly_once; omkafka at "
+            + "librdkafka's defaults, not transactional)";
     private static final String TARGET = "≥ 1.00×";
     private static final Duration STALL = Duration.ofSeconds(60);
     private static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(30);
@@ -64,6 +65,9 @@ final class SyslogCase {
     void run() {
         int messages = session.scale().syslogMessages();
         String missingRsyslog = missingRsyslog();
+        if (missingRsyslog == null) {
+            report.describe("rsyslog", rsyslogVersion());
+        }
         Figures figures = new Figures();
         for (int run = 1; run <= session.scale().runs(); run++) {
             String suffix = "r" + run;
@@ -138,9 +142,15 @@ final class SyslogCase {
             check.awaitSuccess(Duration.ofSeconds(30));
             return null;
         } catch (RuntimeException e) {
-            return "rsyslogd with omkafka is not usable here (install the Debian packages rsyslog and rsyslog-kafka): "
-                    + Figures.firstLine(e);
+            return "needs the Debian package rsyslog-kafka (apt-get install rsyslog-kafka; it brings rsyslog): "
+                    + "rsyslogd with omkafka is not usable here: " + Figures.firstLine(e);
         }
+    }
+
+    /** The first line of {@code rsyslogd -v}, e.g. "rsyslogd  8.2302.0 (aka 2023.02) compiled with:". */
+    private static String rsyslogVersion() {
+        String line = Machine.firstLineOf(List.of("rsyslogd", "-v"));
+        return line == null ? "unknown (rsyslogd -v failed)" : line.replaceAll("\\s+", " ").replace(" compiled with:", "");
     }
 
     private void writeConfig(Path config, Path dir, int port, String topic) {

@@ -2,7 +2,6 @@ package io.tributary.benchmarks;
 
 import io.tributary.testkit.KafkaBroker;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -65,12 +64,12 @@ final class Topics {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
-            Progress progress = new Progress(topic, expected, stall);
+            Progress progress = new Progress("topic " + topic, expected, "records", stall);
             while (endOffset(consumer, partition) < expected) {
                 progress.check(endOffset(consumer, partition));
                 sleep(PROGRESS_CHECK);
             }
-            Progress counting = new Progress(topic, expected, stall);
+            Progress counting = new Progress("topic " + topic, expected, "records", stall);
             long count = 0;
             long first = Long.MAX_VALUE;
             long last = Long.MIN_VALUE;
@@ -85,21 +84,6 @@ final class Topics {
             }
             return new Delivery(count, first, last);
         }
-    }
-
-    /** Every committed value of {@code topic}, for checks of content; only for small topics. */
-    List<byte[]> values(String topic) {
-        TopicPartition partition = new TopicPartition(topic, 0);
-        List<byte[]> values = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = endOffset(consumer, partition);
-            while (consumer.position(partition) < end) {
-                consumer.poll(POLL).forEach(record -> values.add(record.value()));
-            }
-        }
-        return values;
     }
 
     KafkaConsumer<byte[], byte[]> consumer() {
@@ -125,27 +109,37 @@ final class Topics {
         }
     }
 
-    /** Fails when a count has not grown for the stall period. */
-    private static final class Progress {
-        private final String topic;
+    /** Fails when a count has not grown for the stall period, saying how far it got. */
+    static final class Progress {
+        private final String what;
         private final long expected;
+        private final String unit;
         private final Duration stall;
         private long highest = -1;
         private long grewAt = System.nanoTime();
 
-        Progress(String topic, long expected, Duration stall) {
-            this.topic = topic;
+        /**
+         * @param what what is counted, e.g. "topic orders", the start of the failure's message
+         * @param unit what the count counts, e.g. "records"
+         */
+        Progress(String what, long expected, String unit, Duration stall) {
+            this.what = what;
             this.expected = expected;
+            this.unit = unit;
             this.stall = stall;
         }
 
+        /**
+         * @throws IllegalStateException when {@code current} is no higher than the highest count
+         *                               seen a stall period ago
+         */
         void check(long current) {
             if (current > highest) {
                 highest = current;
                 grewAt = System.nanoTime();
             } else if (System.nanoTime() - grewAt > stall.toNanos()) {
-                throw new IllegalStateException("topic " + topic + " stopped at " + highest + " of " + expected
-                        + " records for " + stall.toSeconds() + " s");
+                throw new IllegalStateException(what + " stopped at " + highest + " of " + expected + " " + unit
+                        + " for " + stall.toSeconds() + " s");
             }
         }
     }

@@ -37,4 +37,14 @@ class LineFilesTest {
                 .endsWith("\n")
                 .containsOnlyOnce("\n");
     }
+
+    @Test
+    void theNumberOfASyslogMessageIsReadBackFromItsJsonRecord() {
+        byte[] json = ("{\"timestamp\":\"2024-05-01T12:00:00.000Z\",\"hostname\":\"web-1\",\"msgid\":\"ORDER\","
+                + "\"structured_data\":{},\"message\":\"message 1234567 lmnop\",\"peer\":\"127.0.0.1:40000\"}")
+                .getBytes(StandardCharsets.UTF_8);
+
+        assertThat(UdpLossCase.messageNumber(json)).isEqualTo(1234567);
+        assertThat(UdpLossCase.messageNumber("{\"message\":\"hello\"}".getBytes(StandardCharsets.UTF_8))).isEqualTo(-1);
+    }
 }

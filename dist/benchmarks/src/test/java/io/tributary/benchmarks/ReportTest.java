@@ -29,4 +29,20 @@ class ReportTest {
                 - file-r1: 9 rec/s
                 """);
     }
+
+    @Test
+    void aHeaderLineDescribedTwiceIsWrittenOnce() {
+        Report report = new Report();
+        report.describe("PostgreSQL", "15.20");
+        report.describe("rsyslog", "8.2302.0");
+        report.describe("PostgreSQL", "15.20");
+
+        assertThat(report.markdown()).startsWith("""
+                # Tributary benchmarks
+
+                - PostgreSQL: 15.20
+                - rsyslog: 8.2302.0
+
+                | Case |""");
+    }
 }
