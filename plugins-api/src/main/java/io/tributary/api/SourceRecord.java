@@ -46,9 +46,13 @@ public final class SourceRecord {
     }
 
     /**
-     * This record with {@code checkpoint} instead of its own. A source that reads many records of a
-     * stream at once may give the checkpoint to the last of them only: the agent commits whole
-     * {@code poll()} results, so the checkpoints of the records before it would be overwritten unread.
+     * This record with {@code checkpoint} instead of its own. A source that hands over many records of
+     * a stream in one {@code poll()} may leave most of them without a checkpoint, as long as the last
+     * record of each contiguous run of that stream's records carries the checkpoint after it. The
+     * agent may commit a poll only up to a record that carries a checkpoint of any stream (with
+     * {@code on_error: fail}, up to the last such record before the one it cannot write): the records
+     * of a run cut there must not be committed without their stream's checkpoint, or they are read
+     * and sent again after a restart.
      */
     public SourceRecord withCheckpoint(Checkpoint checkpoint) {
         Builder builder = new Builder(topic);

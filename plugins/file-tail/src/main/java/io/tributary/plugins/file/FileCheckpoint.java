@@ -7,8 +7,10 @@ import java.util.regex.Pattern;
 /**
  * Where one file stands, as stored in a checkpoint.
  *
- * <p>The stream is the file's identity: {@code fp:<hash of its first fingerprint_bytes>}, or, for a
- * file shorter than that, the provisional {@code ino:<device>:<inode>}. The position's fields:
+ * <p>The stream is the file's identity: {@code fp:<hash of its first fingerprint_bytes>:<device>:<inode>},
+ * the inode telling apart files that begin alike, or, for a file shorter than fingerprint_bytes, the
+ * provisional {@code ino:<device>:<inode>}. A copytruncate copy takes over its original's position
+ * under its own stream. The position's fields:
  * {@code offset} is the next byte to read (bytes, never characters); {@code tail_hash} hashes the
  * {@value #TAIL_CHECK_BYTES} bytes before the offset, so a restart notices a file that changed under
  * the same name or inode; {@code path}, {@code dev} and {@code ino} say where it was last seen.
@@ -18,10 +20,16 @@ record FileCheckpoint(long offset, long tailHash, String path, FileKey key) {
     static final String INODE_STREAM_PREFIX = "ino:";
     static final int TAIL_CHECK_BYTES = 32;
 
-    private static final Pattern STREAM_NAME = Pattern.compile("fp:[0-9a-f]{16}|ino:[0-9]+:[0-9]+");
+    private static final Pattern STREAM_NAME = Pattern.compile("fp:[0-9a-f]{16}:[0-9]+:[0-9]+|ino:[0-9]+:[0-9]+");
 
-    static String fingerprintStream(long fingerprint) {
-        return FINGERPRINT_STREAM_PREFIX + Hashing.hex(fingerprint);
+    /** The stream of the file {@code key} whose first fingerprint_bytes hash to {@code fingerprint}. */
+    static String fingerprintStream(long fingerprint, FileKey key) {
+        return fingerprintPrefix(fingerprint) + key.dev() + ":" + key.ino();
+    }
+
+    /** What the streams of every file beginning with the same fingerprint_bytes start with. */
+    static String fingerprintPrefix(long fingerprint) {
+        return FINGERPRINT_STREAM_PREFIX + Hashing.hex(fingerprint) + ":";
     }
 
     static boolean isProvisional(String stream) {
@@ -46,8 +54,8 @@ record FileCheckpoint(long offset, long tailHash, String path, FileKey key) {
     static FileCheckpoint parse(String stream, Position position) {
         try {
             if (!STREAM_NAME.matcher(stream).matches()) {
-                throw new IllegalStateException("not a stream of the file source, which are fp:<16 hex digits>"
-                        + " or ino:<dev>:<ino>: " + position);
+                throw new IllegalStateException("not a stream of the file source, which are"
+                        + " fp:<16 hex digits>:<dev>:<ino> or ino:<dev>:<ino>: " + position);
             }
             if (position == null) {
                 throw new IllegalStateException("it has no position");

@@ -20,13 +20,16 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -49,8 +52,38 @@ public final class FileSource implements SourceTask {
     private static final int END_SEARCH_BYTES = 64 * 1024;
     private static final Path OPEN_FILE_DESCRIPTORS = Path.of("/proc/self/fd");
 
-    /** A checkpoint with no file holding it yet: restored at start, or left by a file let go or truncated. */
-    private record Unclaimed(FileCheckpoint checkpoint, long sinceMillis, boolean leftByTruncation) {
+    /** Opens a file to read it; a seam for tests, which land a rename between a scan's stat and an open. */
+    interface FileOpener {
+        FileChannel open(Path path) throws IOException;
+    }
+
+    /**
+     * A checkpoint with no file holding it yet: restored at start, or left by a file let go or
+     * truncated. One left by a truncated or rewritten file waits for its copy (copytruncate): through
+     * scan {@code reservedThroughScan}, its original may not take its stream back.
+     */
+    private record Unclaimed(FileCheckpoint checkpoint, long sinceMillis, boolean leftByTruncation,
+                             long reservedThroughScan) {
+
+        static Unclaimed restored(FileCheckpoint checkpoint, long nowMillis) {
+            return new Unclaimed(checkpoint, nowMillis, false, -1);
+        }
+
+        static Unclaimed leftByTruncation(FileCheckpoint checkpoint, long sinceMillis, long scan) {
+            return new Unclaimed(checkpoint, sinceMillis, true, scan + 1);
+        }
+    }
+
+    /** The checkpoint a file found by a scan resumes from, the stream it was under, and where it resumes. */
+    private record Claim(String stream, Unclaimed unclaimed, long offset) {
+    }
+
+    /** The last line of the run of one stream's lines ending this poll's records, and the checkpoint after it. */
+    private record RunEnd(int index, String stream, FileCheckpoint checkpoint) {
+    }
+
+    /** A file matched by a scan; files tracked or named by a checkpoint's inode are handled first. */
+    private record Found(Path path, FileKey.Stat stat, int pass) {
     }
 
     /** What one poll may still hand over. */
@@ -64,15 +97,15 @@ public final class FileSource implements SourceTask {
     }
 
     private final FileSourceConfig config;
+    private final FileOpener opener;
     private final Globs globs;
     private final boolean utf8;
     private final Map<FileKey, TrackedFile> tracked = new LinkedHashMap<>();
-    private final Map<String, TrackedFile> owners = new HashMap<>();
-    private final Map<String, Unclaimed> unclaimed = new HashMap<>();
-    private final Map<String, LastLine> lastLineOfStream = new HashMap<>();
+    /** Sorted, so that the checkpoints of the files beginning with the same bytes are found by prefix. */
+    private final NavigableMap<String, Unclaimed> unclaimed = new TreeMap<>();
     /** Files skipped by ignore_older, with their size then: read from there once they change. */
     private final Map<FileKey, Long> ignoredOld = new HashMap<>();
-    /** Files with the fingerprint of another file being read, already logged. */
+    /** Files held back as the copytruncate copy of a file being read, already logged. */
     private final Set<FileKey> heldBackCopies = new HashSet<>();
     private final Map<String, Long> committedOffsets = new ConcurrentHashMap<>();
     private volatile boolean stopping;
@@ -88,14 +121,21 @@ public final class FileSource implements SourceTask {
     private long chunkBase;
     private int chunkLength;
     private boolean scannedOnce;
+    private long scans;
     private long nextScanNanos;
+    private RunEnd runEnd;
     private int cursor;
     private long linesRead;
     private long bytesRead;
     private String unhealthyReason;
 
     FileSource(FileSourceConfig config) {
+        this(config, path -> FileChannel.open(path, StandardOpenOption.READ));
+    }
+
+    FileSource(FileSourceConfig config, FileOpener opener) {
         this.config = config;
+        this.opener = opener;
         this.globs = new Globs(config.include(), config.exclude());
         this.utf8 = config.encoding().equals(StandardCharsets.UTF_8);
     }
@@ -109,7 +149,7 @@ public final class FileSource implements SourceTask {
         long now = System.currentTimeMillis();
         context.committedPositions().forEach((stream, position) -> {
             FileCheckpoint checkpoint = FileCheckpoint.parse(stream, position);
-            unclaimed.put(stream, new Unclaimed(checkpoint, now, false));
+            unclaimed.put(stream, Unclaimed.restored(checkpoint, now));
             committedOffsets.put(stream, checkpoint.offset());
         });
         buffer = ByteBuffer.allocate(Math.max(MIN_READ_BUFFER_BYTES,
@@ -125,6 +165,7 @@ public final class FileSource implements SourceTask {
             return List.of();
         }
         List<SourceRecord> out = new ArrayList<>();
+        runEnd = null;
         long now = System.nanoTime();
         if (now - nextScanNanos >= 0) {
             nextScanNanos = now + config.scanInterval().toNanos();
@@ -132,7 +173,7 @@ public final class FileSource implements SourceTask {
         }
         readFiles(out);
         checkTimers(out);
-        attachCheckpoints(out);
+        endRun(out);
         publishCounts();
         if (out.isEmpty() && !stopping) {
             long untilScan = nextScanNanos - System.nanoTime();
@@ -142,29 +183,23 @@ public final class FileSource implements SourceTask {
     }
 
     /**
-     * Gives each stream's last line of this poll the checkpoint after it. Only that one: the agent
-     * commits a poll's records together, so checkpoints on the lines before it would never be the
-     * newest, and building one per line is most of the cost of a short line.
+     * Gives the last line of the run of one stream's lines at the end of {@code out} the checkpoint
+     * after it. Only that one: building a checkpoint per line is most of the cost of a short line. But
+     * one per run, not per poll: with {@code on_error: fail} the agent commits a poll up to its last
+     * record with a checkpoint before the one it cannot write, and the lines of a run cut there must
+     * not be committed without their checkpoint.
      */
-    private void attachCheckpoints(List<SourceRecord> out) {
-        lastLineOfStream.forEach((stream, last) ->
-                out.set(last.index(), out.get(last.index()).withCheckpoint(new Checkpoint(stream, last.checkpoint().toPosition()))));
-        lastLineOfStream.clear();
-    }
-
-    /** A line of this poll that may be its stream's last, and the checkpoint after it. */
-    private record LastLine(int index, FileCheckpoint checkpoint) {
+    private void endRun(List<SourceRecord> out) {
+        if (runEnd != null) {
+            out.set(runEnd.index(), out.get(runEnd.index())
+                    .withCheckpoint(new Checkpoint(runEnd.stream(), runEnd.checkpoint().toPosition())));
+            runEnd = null;
+        }
     }
 
     @Override
     public void committed(Map<String, Position> positions) {
-        positions.forEach((stream, position) -> {
-            if (position == null) {
-                committedOffsets.remove(stream);
-            } else {
-                committedOffsets.put(stream, position.getLong("offset"));
-            }
-        });
+        positions.forEach((stream, position) -> committedOffsets.put(stream, position.getLong("offset")));
     }
 
     @Override
@@ -187,7 +222,6 @@ public final class FileSource implements SourceTask {
             }
         }
         tracked.clear();
-        owners.clear();
         if (metrics != null) {
             metrics.openFiles.set(0);
             metrics.deletedOpenBytes.set(0);
@@ -199,9 +233,13 @@ public final class FileSource implements SourceTask {
 
 
     private void scan(List<SourceRecord> out) throws IOException {
+        scans++;
         long nowMillis = System.currentTimeMillis();
         Set<FileKey> seen = new HashSet<>();
         List<String> unreadable = new ArrayList<>();
+        Set<FileKey> checkpointed = new HashSet<>();
+        unclaimed.values().forEach(left -> checkpointed.add(left.checkpoint().key()));
+        List<Found> found = new ArrayList<>();
         for (Path path : globs.matchingFiles()) {
             FileKey.Stat stat;
             try {
@@ -213,15 +251,21 @@ public final class FileSource implements SourceTask {
                 continue;
             }
             seen.add(stat.key());
+            int pass = tracked.containsKey(stat.key()) ? 0 : checkpointed.contains(stat.key()) ? 1 : 2;
+            found.add(new Found(path, stat, pass));
+        }
+        // A file claims the checkpoint of its own inode before a copy or a file beginning alike can.
+        found.sort(Comparator.comparingInt(Found::pass));
+        for (Found file : found) {
             try {
-                TrackedFile file = tracked.get(stat.key());
-                if (file != null) {
-                    follow(file, path, stat);
+                TrackedFile known = tracked.get(file.stat().key());
+                if (known != null) {
+                    follow(known, file.path(), file.stat());
                 } else {
-                    discover(path, stat, nowMillis, out);
+                    discover(file.path(), file.stat(), nowMillis, out);
                 }
             } catch (IOException e) {
-                unreadable.add(path + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+                unreadable.add(file.path() + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
             }
         }
         for (TrackedFile file : List.copyOf(tracked.values())) {
@@ -246,9 +290,39 @@ public final class FileSource implements SourceTask {
         }
         file.gone = Gone.NO;
         if (!file.isOpen() && stat.size() != file.readOffset) {
-            file.open();
-            metrics.openFiles.incrementAndGet();
+            reopen(file);
         }
+    }
+
+    /** Opens a file closed by close_inactive again; false when another file took its path since the scan. */
+    private boolean reopen(TrackedFile file) throws IOException {
+        FileChannel channel = openAs(file.path, file.key);
+        if (channel == null) {
+            return false;
+        }
+        file.reopened(channel);
+        metrics.openFiles.incrementAndGet();
+        return true;
+    }
+
+    /**
+     * Opens {@code path} if it is still the file {@code key}: a rename between the scan's stat and the
+     * open would have the one file read under the other's identity. Null then: the next scan sorts it out.
+     */
+    private FileChannel openAs(Path path, FileKey key) throws IOException {
+        FileChannel channel = opener.open(path);
+        FileKey opened;
+        try {
+            opened = FileKey.stat(path).key();
+        } catch (IOException vanished) {
+            opened = null;
+        }
+        if (key.equals(opened)) {
+            return channel;
+        }
+        channel.close();
+        log.debug("{} was replaced while it was opened: left to the next scan", path);
+        return null;
     }
 
     /** A tracked file no longer found by the globs: renamed away or deleted. */
@@ -299,63 +373,101 @@ public final class FileSource implements SourceTask {
         return counts;
     }
 
-    /** A file not tracked yet: finds its identity and where to start reading it. */
+    /**
+     * A file not tracked yet: finds its identity and where to start reading it. It resumes from the
+     * checkpoint of its own stream (same beginning, same inode); a file that holds nothing but what a
+     * tracked file beginning alike holds is a copytruncate copy, held back until that one is
+     * truncated; then it takes over the position the truncated file left. Anything else is a new file.
+     */
     private void discover(Path path, FileKey.Stat stat, long nowMillis, List<SourceRecord> out) throws IOException {
         Long sizeWhenIgnored = ignoredOld.get(stat.key());
         if (sizeWhenIgnored != null && sizeWhenIgnored == stat.size()) {
             return;
         }
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+        FileKey key = stat.key();
+        FileChannel channel = openAs(path, key);
+        if (channel == null) {
+            return;
+        }
         boolean kept = false;
         try {
             long size = channel.size();
-            String inodeStream = stat.key().streamName();
-            String stream = fingerprintStream(channel, size, inodeStream);
-            TrackedFile owner = owners.get(stream);
-            if (owner != null) {
-                if (heldBackCopies.add(stat.key())) {
-                    log.info("{} begins with the same {} bytes as {}: taken as its copy (copytruncate), read once that"
-                            + " one is truncated; raise fingerprint_bytes if they are different files",
-                            path, config.fingerprintBytes(), owner.path);
+            Long fingerprint = fingerprint(channel, size);
+            String provisional = key.streamName();
+            String own = fingerprint == null ? provisional : FileCheckpoint.fingerprintStream(fingerprint, key);
+            Unclaimed ownCheckpoint = unclaimed.get(own);
+            Unclaimed provisionalCheckpoint = own.equals(provisional) ? null : unclaimed.get(provisional);
+            String mismatched = null;
+            Claim claim = null;
+            if (ownCheckpoint != null) {
+                claim = claimIfSameBytes(own, ownCheckpoint, channel, size);
+                if (claim == null) {
+                    mismatched = own;
+                    if (fingerprint != null && !ownCheckpoint.leftByTruncation()) {
+                        // The file was rewritten under this inode: what was read of it may be in a copy.
+                        unclaimed.put(own, Unclaimed.leftByTruncation(ownCheckpoint.checkpoint(),
+                                ownCheckpoint.sinceMillis(), scans));
+                    }
                 }
-                return;
             }
-            heldBackCopies.remove(stat.key());
-            Unclaimed match = unclaimed.remove(stream);
-            Unclaimed provisional = stream.equals(inodeStream) ? null : unclaimed.remove(inodeStream);
-            Long resumeAt = match == null ? null : resumeOffset(channel, size, match);
-            if (resumeAt == null && provisional != null) {
-                resumeAt = resumeOffset(channel, size, provisional);
+            if (provisionalCheckpoint != null && claim == null) {
+                claim = claimIfSameBytes(provisional, provisionalCheckpoint, channel, size);
+                mismatched = claim == null && mismatched == null ? provisional : mismatched;
             }
-            if (resumeAt == null && match == null && provisional == null && isIgnoredAsOld(stat, nowMillis)) {
-                ignoredOld.put(stat.key(), size);
+            if (claim == null && fingerprint != null) {
+                TrackedFile original = originalOf(channel, size, fingerprint, out);
+                if (original != null) {
+                    if (heldBackCopies.add(key)) {
+                        log.info("{} holds only what {}, which begins with the same {} bytes, holds: taken as its copy"
+                                + " (copytruncate), read once that one is truncated", path, original.path,
+                                config.fingerprintBytes());
+                    }
+                    return;
+                }
+                claim = positionLeftForACopy(channel, size, fingerprint, key);
+            }
+            heldBackCopies.remove(key);
+            boolean hadCheckpoint = ownCheckpoint != null || provisionalCheckpoint != null;
+            if (claim == null && !hadCheckpoint && isIgnoredAsOld(stat, nowMillis)) {
+                ignoredOld.put(key, size);
                 log.debug("{} was not modified within ignore_older: skipped", path);
                 return;
             }
-            long offset = resumeAt != null ? resumeAt : newFileOffset(channel, size, sizeWhenIgnored);
-            if (match != null && match.leftByTruncation() && resumeAt != null) {
-                metrics.rotations.increment();
-                log.info("{} is a copy of a truncated file (copytruncate): reading it from byte {}", path, offset);
-            } else if (match != null && resumeAt == null) {
-                log.info("{} does not match the checkpoint of stream {} any more: reading it as a new file", path, stream);
+            long offset = claim != null ? claim.offset() : newFileOffset(channel, size, sizeWhenIgnored);
+            if (claim != null) {
+                unclaimed.remove(claim.stream());
             }
-            TrackedFile file = new TrackedFile(stat.key(), stream, path, channel, offset, System.nanoTime());
+            String stream = claim != null && claim.stream().equals(own) ? own : streamFor(fingerprint, key);
+            unclaimed.remove(stream);
+            if (claim != null && !claim.unclaimed().checkpoint().key().equals(key)) {
+                metrics.rotations.increment();
+                log.info("{} is a copy of {}, which was truncated (copytruncate): reading it from byte {}", path,
+                        claim.unclaimed().checkpoint().path(), offset);
+            } else if (claim == null && mismatched != null) {
+                log.info("{} does not match the checkpoint of stream {} any more: reading it as a new file", path, mismatched);
+            }
+            TrackedFile file = new TrackedFile(key, stream, path, channel, offset, System.nanoTime());
+            file.fingerprint = fingerprint;
             int tail = file.tailLength();
             byte[] before = TrackedFile.readAt(channel, offset - tail, tail);
             System.arraycopy(before, 0, file.tailBytes, 0, before.length);
             file.emittedTailHash = Hashing.hash(before, 0, before.length);
-            tracked.put(stat.key(), file);
-            owners.put(stream, file);
+            tracked.put(key, file);
             metrics.openFiles.incrementAndGet();
             kept = true;
             log.info("reading {} from byte {} as stream {}", path, offset, stream);
-            boolean resumedAsIs = resumeAt != null && match != null && resumeAt == match.checkpoint().offset()
-                    && !match.leftByTruncation();
-            if (!resumedAsIs && (offset > 0 || match != null || provisional != null)) {
+            boolean resumedAsIs = claim != null && claim.stream().equals(stream)
+                    && offset == claim.unclaimed().checkpoint().offset();
+            if (!resumedAsIs && (offset > 0 || claim != null || hadCheckpoint)) {
                 out.add(checkpointOnly(file, offset, file.emittedTailHash));
             }
-            if (provisional != null) {
-                out.add(SourceRecord.checkpointOnly(new Checkpoint(inodeStream, null)));
+            // After the checkpoint of its stream: a crash between the two leaves the file known under one of them.
+            if (claim != null && !claim.stream().equals(stream)) {
+                forget(claim.stream(), out);
+            }
+            boolean provisionalForgotten = claim != null && claim.stream().equals(provisional);
+            if (provisionalCheckpoint != null && !provisional.equals(stream) && !provisionalForgotten) {
+                forget(provisional, out);
             }
         } finally {
             if (!kept) {
@@ -364,28 +476,120 @@ public final class FileSource implements SourceTask {
         }
     }
 
-    /** The file's stream: its fingerprint once it is long enough, else its provisional inode stream. */
-    private String fingerprintStream(FileChannel channel, long size, String inodeStream) throws IOException {
+    /** The hash of the file's first fingerprint_bytes; null while it is shorter. */
+    private Long fingerprint(FileChannel channel, long size) throws IOException {
         if (size < config.fingerprintBytes()) {
-            return inodeStream;
+            return null;
         }
         byte[] head = TrackedFile.readAt(channel, 0, config.fingerprintBytes());
         if (head.length < config.fingerprintBytes()) {
-            return inodeStream;
+            return null;
         }
-        return FileCheckpoint.fingerprintStream(Hashing.hash(head, 0, head.length));
+        return Hashing.hash(head, 0, head.length);
     }
 
-    /** Where the file resumes from {@code unclaimed}, or null when the checkpoint is not of this file. */
-    private static Long resumeOffset(FileChannel channel, long size, Unclaimed unclaimed) throws IOException {
-        FileCheckpoint checkpoint = unclaimed.checkpoint();
-        if (checkpoint.offset() <= size
-                && TrackedFile.tailHashAt(channel, checkpoint.offset()) == checkpoint.tailHash()) {
-            return checkpoint.offset();
+    /**
+     * The stream a file takes: its fingerprint stream, or while it is shorter its provisional one.
+     * Also the provisional one while its fingerprint stream holds a position waiting for a copy: the
+     * file was rewritten with the same first bytes, and takes its stream once the copy had its chance.
+     */
+    private String streamFor(Long fingerprint, FileKey key) {
+        if (fingerprint != null) {
+            String stream = FileCheckpoint.fingerprintStream(fingerprint, key);
+            if (!isReservedForACopy(stream)) {
+                return stream;
+            }
         }
-        if (unclaimed.leftByTruncation() && checkpoint.offset() > size) {
-            // A copy taken before the end already read from the original: none of it is new.
-            return size;
+        return key.streamName();
+    }
+
+    private boolean isReservedForACopy(String stream) {
+        Unclaimed left = unclaimed.get(stream);
+        return left != null && left.leftByTruncation() && scans <= left.reservedThroughScan();
+    }
+
+    /**
+     * The tracked file beginning with the same bytes that the file of {@code channel} is a copy of:
+     * it holds no more than that one, and the same bytes up to its end. Such a file that turns out
+     * truncated is handled as such first, so that its copy can take over its position.
+     */
+    private TrackedFile originalOf(FileChannel channel, long size, long fingerprint, List<SourceRecord> out)
+            throws IOException {
+        for (TrackedFile file : List.copyOf(tracked.values())) {
+            if (file.fingerprint == null || file.fingerprint != fingerprint) {
+                continue;
+            }
+            try {
+                if (!file.isOpen() && !reopen(file)) {
+                    continue;
+                }
+            } catch (IOException vanished) {
+                continue;
+            }
+            String truncation = truncation(file);
+            if (truncation != null) {
+                truncated(file, out, truncation);
+            } else if (size <= file.channel.size()
+                    && Arrays.equals(bytesBefore(channel, size), bytesBefore(file.channel, size))) {
+                return file;
+            }
+        }
+        return null;
+    }
+
+    /** Why {@code file} must be read again from 0, or null: it is shorter than what was read, or those bytes changed. */
+    private static String truncation(TrackedFile file) throws IOException {
+        long size = file.channel.size();
+        if (size < file.readOffset) {
+            return "its size " + size + " is below the offset read, " + file.readOffset;
+        }
+        int tail = file.tailLength();
+        byte[] before = TrackedFile.readAt(file.channel, file.readOffset - tail, tail);
+        return Arrays.equals(before, 0, before.length, file.tailBytes, 0, tail) ? null
+                : "the bytes before offset " + file.readOffset + " changed";
+    }
+
+    private static byte[] bytesBefore(FileChannel channel, long offset) throws IOException {
+        int length = (int) Math.min(offset, FileCheckpoint.TAIL_CHECK_BYTES);
+        return TrackedFile.readAt(channel, offset - length, length);
+    }
+
+    /**
+     * The position of another inode beginning with the same bytes that the file of {@code channel}
+     * continues: one it holds the same bytes before; or, when that file was truncated or rewritten,
+     * one past its end (a copy finished before the end read from the original: none of it is new).
+     */
+    private Claim positionLeftForACopy(FileChannel channel, long size, long fingerprint, FileKey key) throws IOException {
+        String prefix = FileCheckpoint.fingerprintPrefix(fingerprint);
+        Claim pastItsEnd = null;
+        for (Map.Entry<String, Unclaimed> left : unclaimed.subMap(prefix, prefix + Character.MAX_VALUE).entrySet()) {
+            FileCheckpoint checkpoint = left.getValue().checkpoint();
+            if (checkpoint.key().equals(key)) {
+                continue;
+            }
+            Claim claim = claimIfSameBytes(left.getKey(), left.getValue(), channel, size);
+            if (claim != null) {
+                return claim;
+            }
+            if (pastItsEnd == null && checkpoint.offset() > size && isLeftByRewrite(left.getKey(), left.getValue())) {
+                pastItsEnd = new Claim(left.getKey(), left.getValue(), size);
+            }
+        }
+        return pastItsEnd;
+    }
+
+    /** True when the file that held this position was truncated, or is now tracked under another stream. */
+    private boolean isLeftByRewrite(String stream, Unclaimed left) {
+        TrackedFile original = tracked.get(left.checkpoint().key());
+        return left.leftByTruncation() || original != null && !original.stream.equals(stream);
+    }
+
+    /** A claim of {@code unclaimed} when the file holds the bytes its checkpoint saw before its offset. */
+    private static Claim claimIfSameBytes(String stream, Unclaimed unclaimed, FileChannel channel, long size)
+            throws IOException {
+        FileCheckpoint checkpoint = unclaimed.checkpoint();
+        if (checkpoint.offset() <= size && TrackedFile.tailHashAt(channel, checkpoint.offset()) == checkpoint.tailHash()) {
+            return new Claim(stream, unclaimed, checkpoint.offset());
         }
         return null;
     }
@@ -420,8 +624,7 @@ public final class FileSource implements SourceTask {
             Map.Entry<String, Unclaimed> entry = it.next();
             if (nowMillis - entry.getValue().sinceMillis() > config.ignoreOlder().toMillis()) {
                 it.remove();
-                committedOffsets.remove(entry.getKey());
-                out.add(SourceRecord.checkpointOnly(new Checkpoint(entry.getKey(), null)));
+                forget(entry.getKey(), out);
                 log.info("forgot stream {} ({}): not seen for longer than ignore_older", entry.getKey(),
                         entry.getValue().checkpoint().path());
             }
@@ -593,15 +796,16 @@ public final class FileSource implements SourceTask {
     private void line(TrackedFile file, byte[] source, int from, int to, long startOffset, long endOffset, int flags,
                       List<SourceRecord> out, Budget budget) throws IOException {
         linesRead++;
+        long tailHash = tailHash(file, endOffset);
         Multiline multiline = config.multiline();
         if (multiline == null) {
-            emit(file, Arrays.copyOfRange(source, from, to), startOffset, endOffset, flags, out, budget);
+            emit(file, Arrays.copyOfRange(source, from, to), startOffset, endOffset, tailHash, flags, out, budget);
             return;
         }
         if ((flags & LineRecords.SPLIT) != 0) {
             // Pieces of a split line go out alone: joining them with newlines would change the line.
             emitPending(file, out, budget);
-            emit(file, Arrays.copyOfRange(source, from, to), startOffset, endOffset, flags, out, budget);
+            emit(file, Arrays.copyOfRange(source, from, to), startOffset, endOffset, tailHash, flags, out, budget);
             return;
         }
         boolean startsEvent = multiline.startsEvent(new String(source, from, to - from, config.encoding()));
@@ -610,7 +814,7 @@ public final class FileSource implements SourceTask {
         if (pending != null) {
             boolean full = pending.lines() >= multiline.maxLines() || pending.lengthWith(to - from) > config.maxLineBytes();
             if (!startsEvent && !full) {
-                pending.append(source, from, to, endOffset, flags, now);
+                pending.append(source, from, to, endOffset, tailHash, flags, now);
                 return;
             }
             if (!startsEvent) {
@@ -618,22 +822,26 @@ public final class FileSource implements SourceTask {
             }
             emitPending(file, out, budget);
         }
-        file.pending = new PendingEvent(source, from, to, startOffset, endOffset, flags, now);
+        file.pending = new PendingEvent(source, from, to, startOffset, endOffset, tailHash, flags, now);
     }
 
-    private void emitPending(TrackedFile file, List<SourceRecord> out, Budget budget) throws IOException {
+    private void emitPending(TrackedFile file, List<SourceRecord> out, Budget budget) {
         PendingEvent pending = file.pending;
         if (pending != null) {
             file.pending = null;
-            emit(file, pending.toBytes(), pending.startOffset(), pending.endOffset(), pending.flags(), out, budget);
+            emit(file, pending.toBytes(), pending.startOffset(), pending.endOffset(), pending.endTailHash(),
+                    pending.flags(), out, budget);
         }
     }
 
-    private void emit(TrackedFile file, byte[] value, long startOffset, long endOffset, int flags,
-                      List<SourceRecord> out, Budget budget) throws IOException {
-        long tailHash = tailHash(file, endOffset);
+    private void emit(TrackedFile file, byte[] value, long startOffset, long endOffset, long tailHash, int flags,
+                      List<SourceRecord> out, Budget budget) {
+        int index = out.size();
+        if (runEnd != null && (runEnd.index() != index - 1 || !runEnd.stream().equals(file.stream))) {
+            endRun(out);
+        }
         out.add(records.line(file, value, startOffset, flags));
-        lastLineOfStream.put(file.stream, new LastLine(out.size() - 1, file.checkpoint(endOffset, tailHash)));
+        runEnd = new RunEnd(index, file.stream, file.checkpoint(endOffset, tailHash));
         file.emittedOffset = endOffset;
         file.emittedTailHash = tailHash;
         file.lastCheckpointOffset = endOffset;
@@ -641,12 +849,16 @@ public final class FileSource implements SourceTask {
         budget.bytes += value.length;
     }
 
-    /** The checkpoint hash of the bytes before {@code offset}: from the buffer when it holds them. */
+    /** The checkpoint hash of the bytes before {@code offset}: from memory when it holds them. */
     private long tailHash(TrackedFile file, long offset) throws IOException {
         int length = (int) Math.min(offset, FileCheckpoint.TAIL_CHECK_BYTES);
         long start = offset - length;
         if (file == chunkFile && start >= chunkBase && offset <= chunkBase + chunkLength) {
             return Hashing.hash(buffer.array(), (int) (start - chunkBase), length);
+        }
+        if (offset == file.readOffset) {
+            // Also right after a truncation, when the file no longer has these bytes.
+            return Hashing.hash(file.tailBytes, 0, file.tailLength());
         }
         return TrackedFile.tailHashAt(file.channel, offset);
     }
@@ -656,44 +868,52 @@ public final class FileSource implements SourceTask {
         return SourceRecord.checkpointOnly(new Checkpoint(file.stream, file.checkpoint(offset, tailHash).toPosition()));
     }
 
+    private void forget(String stream, List<SourceRecord> out) {
+        out.add(SourceRecord.checkpointOnly(new Checkpoint(stream, null)));
+        committedOffsets.remove(stream);
+    }
+
     /**
-     * A file shorter than its offset, or with other bytes before it: read again from 0. Its old
-     * stream stays claimable, so a copytruncate copy carries on from what was handed over.
+     * A file shorter than its offset, or with other bytes before it: read again from 0, once what it
+     * holds in memory (a multiline event, a truncated line's head) is handed over. Its old position
+     * stays claimable, so that a copytruncate copy carries on from what was handed over.
      */
     private void truncated(TrackedFile file, List<SourceRecord> out, String reason) throws IOException {
         metrics.truncations.increment();
         log.info("{} was truncated ({}): reading it again from byte 0", file.path, reason);
         chunkFile = null;
-        owners.remove(file.stream);
+        Budget unbounded = new Budget();
+        flushTruncatedHead(file, out, unbounded);
+        emitPending(file, out, unbounded);
         if (!file.isProvisional()) {
-            unclaimed.put(file.stream, new Unclaimed(file.checkpoint(file.emittedOffset, file.emittedTailHash),
-                    System.currentTimeMillis(), true));
+            unclaimed.put(file.stream, Unclaimed.leftByTruncation(file.checkpoint(file.emittedOffset, file.emittedTailHash),
+                    System.currentTimeMillis(), scans));
         }
         file.restart();
-        String inodeStream = file.key.streamName();
-        String stream = fingerprintStream(file.channel, file.channel.size(), inodeStream);
-        file.stream = owners.containsKey(stream) ? inodeStream : stream;
+        file.fingerprint = fingerprint(file.channel, file.channel.size());
+        file.stream = streamFor(file.fingerprint, file.key);
         unclaimed.remove(file.stream);
-        owners.put(file.stream, file);
         out.add(checkpointOnly(file, 0, file.emittedTailHash));
         nextScanNanos = System.nanoTime();
     }
 
-    /** A provisional file grew past fingerprint_bytes: it takes its fingerprint stream. */
+    /** A file under its provisional stream reached fingerprint_bytes: it takes its fingerprint stream. */
     private void upgrade(TrackedFile file, List<SourceRecord> out) throws IOException {
-        String stream = fingerprintStream(file.channel, file.channel.size(), file.stream);
-        if (stream.equals(file.stream) || owners.containsKey(stream)) {
+        Long fingerprint = fingerprint(file.channel, file.channel.size());
+        if (fingerprint == null) {
+            return;
+        }
+        file.fingerprint = fingerprint;
+        String stream = FileCheckpoint.fingerprintStream(fingerprint, file.key);
+        if (isReservedForACopy(stream)) {
             return;
         }
         String provisional = file.stream;
-        owners.remove(provisional);
         unclaimed.remove(stream);
         file.stream = stream;
-        owners.put(stream, file);
         // The new stream first: a crash between the two leaves the file known under one of them.
         out.add(checkpointOnly(file, file.emittedOffset, file.emittedTailHash));
-        out.add(SourceRecord.checkpointOnly(new Checkpoint(provisional, null)));
-        committedOffsets.remove(provisional);
+        forget(provisional, out);
         log.debug("{} reached fingerprint_bytes: stream {} is now {}", file.path, provisional, stream);
     }
 
@@ -741,18 +961,10 @@ public final class FileSource implements SourceTask {
 
     /** Hands over a partial last line, a truncated line's head and the event being assembled. */
     private void flushRest(TrackedFile file, List<SourceRecord> out, Budget budget) throws IOException {
-        if (file.truncatedHead != null) {
-            byte[] head = file.truncatedHead;
-            file.truncatedHead = null;
-            metrics.linesPartial.increment();
-            line(file, head, 0, head.length, file.truncatedHeadOffset, file.readOffset,
-                    LineRecords.TRUNCATED | LineRecords.PARTIAL, out, budget);
-        }
+        flushTruncatedHead(file, out, budget);
         long size = file.channel.size();
         if (size > file.readOffset) {
             byte[] rest = TrackedFile.readAt(file.channel, file.readOffset, (int) (size - file.readOffset));
-            int flags = LineRecords.PARTIAL | (file.splitting ? LineRecords.SPLIT : 0);
-            file.splitting = false;
             metrics.linesPartial.increment();
             bytesRead += rest.length;
             long start = file.readOffset;
@@ -760,9 +972,48 @@ public final class FileSource implements SourceTask {
             int tail = file.tailLength();
             byte[] before = TrackedFile.readAt(file.channel, file.readOffset - tail, tail);
             System.arraycopy(before, 0, file.tailBytes, 0, before.length);
-            line(file, rest, 0, rest.length, start, file.readOffset, flags, out, budget);
+            partialLine(file, rest, start, out, budget);
         }
         emitPending(file, out, budget);
+    }
+
+    private void flushTruncatedHead(TrackedFile file, List<SourceRecord> out, Budget budget) throws IOException {
+        if (file.truncatedHead != null) {
+            byte[] head = file.truncatedHead;
+            file.truncatedHead = null;
+            metrics.linesPartial.increment();
+            line(file, head, 0, head.length, file.truncatedHeadOffset, file.readOffset,
+                    LineRecords.TRUNCATED | LineRecords.PARTIAL, out, budget);
+        }
+    }
+
+    /**
+     * A last line without its newline, from file offset {@code start}: as max_line_action says when it
+     * is longer than max_line_bytes (reading stops short of a newline less than max_line_bytes + 2
+     * bytes on, so it can be one byte longer).
+     */
+    private void partialLine(TrackedFile file, byte[] rest, long start, List<SourceRecord> out, Budget budget)
+            throws IOException {
+        int maxLineBytes = config.maxLineBytes();
+        int from = 0;
+        while (rest.length - from > maxLineBytes) {
+            if (config.maxLineAction() == MaxLineAction.TRUNCATE) {
+                metrics.linesTruncated.increment();
+                line(file, rest, from, from + maxLineBytes, start + from, start + rest.length,
+                        LineRecords.TRUNCATED | LineRecords.PARTIAL, out, budget);
+                return;
+            }
+            int cut = utf8 ? characterBoundary(rest, from, from + maxLineBytes) : from + maxLineBytes;
+            if (!file.splitting) {
+                metrics.linesSplit.increment();
+            }
+            file.splitting = true;
+            line(file, rest, from, cut, start + from, start + cut, LineRecords.SPLIT, out, budget);
+            from = cut;
+        }
+        int flags = LineRecords.PARTIAL | (file.splitting ? LineRecords.SPLIT : 0);
+        file.splitting = false;
+        line(file, rest, from, rest.length, start + from, start + rest.length, flags, out, budget);
     }
 
     private boolean isCommitted(TrackedFile file) {
@@ -777,10 +1028,7 @@ public final class FileSource implements SourceTask {
             metrics.openFiles.decrementAndGet();
         }
         tracked.remove(file.key);
-        if (owners.get(file.stream) == file) {
-            owners.remove(file.stream);
-        }
-        unclaimed.put(file.stream, new Unclaimed(file.checkpoint(file.emittedOffset, file.emittedTailHash), nowMillis, false));
+        unclaimed.put(file.stream, Unclaimed.restored(file.checkpoint(file.emittedOffset, file.emittedTailHash), nowMillis));
         log.info("let go of {}: read to its end and committed", file.path);
     }
 

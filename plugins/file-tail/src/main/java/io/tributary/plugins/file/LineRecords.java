@@ -40,7 +40,7 @@ final class LineRecords {
 
     /**
      * A record of {@code value}, the bytes of {@code file} from {@code startOffset}, without its
-     * checkpoint: the source gives that to the last record of the file in each poll only.
+     * checkpoint: the source gives that to the last record of each run of the file's records in a poll.
      */
     SourceRecord line(TrackedFile file, byte[] value, long startOffset, int flags) {
         byte[] utf8 = transcode ? new String(value, encoding).getBytes(StandardCharsets.UTF_8) : value;

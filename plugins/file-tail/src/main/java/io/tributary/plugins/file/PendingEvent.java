@@ -10,19 +10,23 @@ final class PendingEvent {
     private int flags;
     private final long startOffset;
     private long endOffset;
+    /** The checkpoint hash at {@link #endOffset}: kept, as a truncated file no longer has those bytes. */
+    private long endTailHash;
     private long lastAppendNanos;
 
-    PendingEvent(byte[] source, int from, int to, long startOffset, long endOffset, int flags, long nowNanos) {
+    PendingEvent(byte[] source, int from, int to, long startOffset, long endOffset, long endTailHash, int flags,
+                 long nowNanos) {
         this.bytes = Arrays.copyOfRange(source, from, Math.max(to, from + 64));
         this.length = to - from;
         this.lines = 1;
         this.flags = flags;
         this.startOffset = startOffset;
         this.endOffset = endOffset;
+        this.endTailHash = endTailHash;
         this.lastAppendNanos = nowNanos;
     }
 
-    void append(byte[] source, int from, int to, long endOffset, int flags, long nowNanos) {
+    void append(byte[] source, int from, int to, long endOffset, long endTailHash, int flags, long nowNanos) {
         int needed = length + 1 + (to - from);
         if (needed > bytes.length) {
             bytes = Arrays.copyOf(bytes, Math.max(needed, bytes.length * 2));
@@ -33,6 +37,7 @@ final class PendingEvent {
         lines++;
         this.flags |= flags;
         this.endOffset = endOffset;
+        this.endTailHash = endTailHash;
         this.lastAppendNanos = nowNanos;
     }
 
@@ -55,6 +60,10 @@ final class PendingEvent {
 
     long endOffset() {
         return endOffset;
+    }
+
+    long endTailHash() {
+        return endTailHash;
     }
 
     long lastAppendNanos() {

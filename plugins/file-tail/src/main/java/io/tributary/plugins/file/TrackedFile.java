@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * One file being tailed, known by its identity (the stream) and its inode, wherever it is renamed.
@@ -17,6 +16,8 @@ final class TrackedFile {
 
     final FileKey key;
     String stream;
+    /** The hash of its first fingerprint_bytes; null while it is shorter. */
+    Long fingerprint;
     Path path;
     byte[] pathBytes;
     FileChannel channel;
@@ -67,8 +68,9 @@ final class TrackedFile {
         return channel != null;
     }
 
-    void open() throws IOException {
-        channel = FileChannel.open(path, StandardOpenOption.READ);
+    /** The file was closed by close_inactive and changed: {@code channel} reads it again. */
+    void reopened(FileChannel channel) {
+        this.channel = channel;
         scannedSize = -1;
     }
 

@@ -26,6 +26,12 @@ final class DeliveredLines {
     /** Throws an AssertionError describing every kind of problem found, or returns. */
     static void assertEveryLineOnceInOrder(List<ConsumerRecord<byte[], byte[]>> records, String sourceName,
                                            List<LogWriter> writers) {
+        assertEveryLineOnceInOrder(records, sourceName, writers, null);
+    }
+
+    /** As {@link #assertEveryLineOnceInOrder(List, String, List)}, the error beginning with {@code description}. */
+    static void assertEveryLineOnceInOrder(List<ConsumerRecord<byte[], byte[]>> records, String sourceName,
+                                           List<LogWriter> writers, String description) {
         Map<String, LogWriter> byName = new HashMap<>();
         Map<String, List<Long>> generationStarts = new HashMap<>();
         Map<String, BitSet> seen = new HashMap<>();
@@ -73,7 +79,8 @@ final class DeliveredLines {
             }
         }
         if (!problems.isEmpty()) {
-            throw new AssertionError(problems.size() + " problems in " + records.size() + " records, the first "
+            throw new AssertionError((description == null ? "" : "[" + description + "] ")
+                    + problems.size() + " problems in " + records.size() + " records, the first "
                     + Math.min(SHOWN_PROBLEMS, problems.size()) + ":\n"
                     + String.join("\n", problems.subList(0, Math.min(SHOWN_PROBLEMS, problems.size()))));
         }

@@ -16,8 +16,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -25,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -39,8 +42,11 @@ class FileSourceIT {
     private static final int TOTAL_LINES = FILES * LINES_PER_FILE;
     private static final int BATCH_LINES = 20;
     private static final int BATCHES = LINES_PER_FILE / BATCH_LINES;
-    /** 500 lines a second per file: the writing lasts 40 s, long enough for two crashes amid it. */
+    /** 500 lines a second per file: the writing lasts 40 s, long enough for several crashes amid it. */
     private static final Duration BATCH_INTERVAL = Duration.ofMillis(40);
+    private static final Duration WRITING = BATCH_INTERVAL.multipliedBy(BATCHES);
+    /** SIGKILLs of the agent while the files are written: 3 in CI, 20 with -Pfaults-long. */
+    private static final int KILLS = Integer.getInteger("tributary.kills", 3);
     /** A rotation every 3,000 lines of a file, 33 in all; the files take turns. */
     private static final int ROTATE_EVERY_BATCHES = 150;
 
@@ -58,7 +64,11 @@ class FileSourceIT {
     }
 
     @Test
-    void everyLineArrivesOnceAndInOrderThroughRotationsWhileWritingAndTwoCrashes() throws Exception {
+    void everyLineArrivesOnceAndInOrderThroughRotationsWhileWritingAndKillsAtRandomMoments() throws Exception {
+        long seed = Long.getLong("tributary.seed", System.nanoTime());
+        Random random = new Random(seed);
+        long[] killAtMillis = LongStream.generate(() -> (long) (random.nextDouble() * WRITING.toMillis()))
+                .limit(KILLS).sorted().toArray();
         Path logs = Files.createDirectories(dir.resolve("logs"));
         String topic = "file.rotating";
         FileAgent fixture = FileAgent.in(dir).write("file-rotating", "  http: off\n", fileSource("rotating", topic, logs, ""));
@@ -71,6 +81,7 @@ class FileSourceIT {
         ExecutorService pool = Executors.newFixedThreadPool(FILES);
         try {
             List<Future<?>> writing = new ArrayList<>();
+            long writingStarted = System.nanoTime();
             for (int i = 0; i < FILES; i++) {
                 LogWriter writer = writers.get(i);
                 boolean copytruncate = i >= 3;
@@ -80,15 +91,13 @@ class FileSourceIT {
                     return null;
                 }));
             }
-            List<Long> writtenAtCrash = new ArrayList<>();
-            int[] deliveredBeforeCrash = {10_000, 40_000};
-            for (int crash = 0; crash < 2; crash++) {
+            List<Long> writtenAtKill = new ArrayList<>();
+            for (long killAt : killAtMillis) {
                 AgentProcess agent = fixture.start();
-                long writtenBefore = (crash + 1) * TOTAL_LINES * 3L / 10;
-                await("writers at " + writtenBefore + " lines").atMost(WAIT).until(() -> written(writers) >= writtenBefore);
-                fixture.awaitCount(agent, topic, deliveredBeforeCrash[crash], WAIT);
-                writtenAtCrash.add(written(writers));
+                long due = writingStarted + TimeUnit.MILLISECONDS.toNanos(killAt);
+                await("the kill at " + killAt + " ms of the writing").atMost(WAIT).until(() -> System.nanoTime() - due >= 0);
                 FileAgent.crash(agent);
+                writtenAtKill.add(written(writers));
             }
             AgentProcess agent = fixture.start();
             for (Future<?> writer : writing) {
@@ -97,10 +106,12 @@ class FileSourceIT {
             fixture.awaitCount(agent, topic, TOTAL_LINES, WAIT);
             FileAgent.stopGracefully(agent);
 
-            assertThat(writtenAtCrash).as("lines written when the agent was killed").allMatch(written -> written < TOTAL_LINES);
+            String kills = ("%d SIGKILLs at %s ms of the writing, with %s lines written (seed %d: -Dtributary.seed=%d"
+                    + " replays the moments)").formatted(KILLS, Arrays.toString(killAtMillis), writtenAtKill, seed, seed);
+            assertThat(writtenAtKill).as(kills).anyMatch(written -> written < TOTAL_LINES);
             List<ConsumerRecord<byte[], byte[]>> records = fixture.readAll(topic);
-            DeliveredLines.assertEveryLineOnceInOrder(records, "rotating", writers);
-            assertThat(records).hasSize(TOTAL_LINES);
+            DeliveredLines.assertEveryLineOnceInOrder(records, "rotating", writers, kills);
+            assertThat(records).as(kills).hasSize(TOTAL_LINES);
             int generations = writers.stream().mapToInt(writer -> writer.generationStarts().size()).sum();
             assertThat(generations).as("files written, rotated ones included").isEqualTo(FILES + 33);
             try (Stream<Path> files = Files.list(logs)) {
@@ -199,7 +210,7 @@ class FileSourceIT {
         AgentProcess.Result list = fixture.command("checkpoints", "list");
         assertThat(list.exitCode()).as(list.output()).isZero();
         assertThat(list.output())
-                .containsPattern("idle\\s+fp:[0-9a-f]{16}\\s+\\{dev=\\d+, ino=\\d+, offset=4052, path="
+                .containsPattern("idle\\s+fp:[0-9a-f]{16}:\\d+:\\d+\\s+\\{dev=\\d+, ino=\\d+, offset=4052, path="
                         + Pattern.quote(busy.toString()) + ", tail_hash=[0-9a-f]{16}}")
                 .containsPattern("idle\\s+ino:\\d+:\\d+\\s+\\{dev=\\d+, ino=\\d+, offset=32, path="
                         + Pattern.quote(small.toString()) + ", tail_hash=[0-9a-f]{16}}");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.tributary.agent.config.SourceConfig;
 import io.tributary.agent.config.YamlSettings;
 import io.tributary.api.Position;
 import io.tributary.api.SourceRecord;
@@ -15,6 +16,7 @@ import io.tributary.testkit.TaskDriver;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -22,9 +24,11 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.common.header.Header;
@@ -35,6 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
 class FileSourceTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration QUIET = Duration.ofMillis(300);
+    /** A first line longer than fingerprint_bytes: 16, the same in every file of an application. */
+    private static final String HEADER_LINE = "# app 1.0: time level message";
+    private static final String HEADER = HEADER_LINE + "\n";
 
     @TempDir
     Path logs;
@@ -92,6 +99,13 @@ class FileSourceTest {
         YamlSettings settings = YamlSettings.parse(sampleYaml());
         new FileSourceType().create(settings);
         assertThat(settings.finish()).isEmpty();
+    }
+
+    @Test
+    void sampleShowsTheKeysTheAgentReadsAtTheirDefaults() {
+        assertThat(sampleFile())
+                .contains("\n    on_error: " + SourceConfig.DEFAULT_ON_ERROR.yamlName() + "\n")
+                .contains("\n    dead_letter_topic: " + SourceConfig.DEFAULT_DEAD_LETTER_TOPIC + "\n");
     }
 
     @Test
@@ -201,6 +215,97 @@ class FileSourceTest {
         assertThat(context.counter("file.lines.truncated")).isEqualTo(1);
     }
 
+    @Test
+    void headOfALineBeingTruncatedIsSentWhenTheFileIsTruncated() throws IOException {
+        Path file = logs.resolve("app.log");
+        append(file, "abcdefghijklmnop");
+        TaskDriver driver = start("max_line_bytes: 10\nmax_line_action: truncate\n");
+        assertThat(values(driver.pollFor(QUIET))).as("the head waits for the end of its line").isEmpty();
+
+        Files.writeString(file, "new\n", StandardOpenOption.TRUNCATE_EXISTING);
+
+        List<SourceRecord> records = lines(pollLines(driver, 2));
+        assertThat(values(records)).containsExactly("abcdefghij", "new");
+        assertThat(headers(records.get(0)))
+                .containsEntry("tributary.file.truncated", "true")
+                .containsEntry("tributary.file.partial", "true");
+        assertThat(offset(records.get(0))).isEqualTo(16);
+    }
+
+    @Test
+    void partialLastLineLongerThanMaxLineBytesIsSplitWhenFlushed() throws IOException {
+        append(logs.resolve("app.log"), "abcdefghijk");
+        TaskDriver driver = start("max_line_bytes: 10\nclose_inactive: 300ms\n");
+
+        List<SourceRecord> records = pollLines(driver, 1);
+        records.addAll(driver.pollFor(QUIET));
+
+        assertThat(values(records)).containsExactly("abcdefghij", "k");
+        assertThat(lines(records)).map(FileSourceTest::headers).containsExactly(
+                Map.of("tributary.source", "app-logs", "tributary.file.path", logs.resolve("app.log").toString(),
+                        "tributary.file.offset", "0", "tributary.file.split", "true"),
+                Map.of("tributary.source", "app-logs", "tributary.file.path", logs.resolve("app.log").toString(),
+                        "tributary.file.offset", "10", "tributary.file.split", "true", "tributary.file.partial", "true"));
+        assertThat(offset(lines(records).get(1))).isEqualTo(11);
+        assertThat(context.counter("file.lines.split")).isEqualTo(1);
+        assertThat(context.counter("file.lines.partial")).isEqualTo(1);
+    }
+
+    @Test
+    void partialLastLineLongerThanMaxLineBytesIsTruncatedWhenFlushed() throws IOException {
+        append(logs.resolve("app.log"), "abcdefghijk");
+        TaskDriver driver = start("max_line_bytes: 10\nmax_line_action: truncate\nclose_inactive: 300ms\n");
+
+        List<SourceRecord> records = pollLines(driver, 1);
+        records.addAll(driver.pollFor(QUIET));
+
+        assertThat(values(records)).containsExactly("abcdefghij");
+        assertThat(headers(lines(records).get(0)))
+                .containsEntry("tributary.file.truncated", "true")
+                .containsEntry("tributary.file.partial", "true");
+        assertThat(offset(lines(records).get(0))).isEqualTo(11);
+        assertThat(context.counter("file.lines.truncated")).isEqualTo(1);
+    }
+
+    @Test
+    void everyRunOfAFilesLinesInAPollEndsWithItsCheckpoint() throws IOException {
+        // Lines of 1,000 bytes: one read of a file (256 KiB) is about 262 lines, one poll (1 MiB) four reads,
+        // taken from the two files in turns.
+        for (String name : List.of("a", "b")) {
+            append(logs.resolve(name + ".log"), IntStream.range(0, 600)
+                    .mapToObj(i -> "%s %05d %s\n".formatted(name, i, "x".repeat(990))).collect(Collectors.joining()));
+        }
+        TaskDriver driver = start("max_line_bytes: 1KiB\n");
+
+        List<SourceRecord> poll = driver.pollUntil(1, WAIT);
+
+        List<String> runs = new ArrayList<>();
+        for (SourceRecord record : lines(poll)) {
+            String path = headers(record).get("tributary.file.path");
+            if (runs.isEmpty() || !runs.get(runs.size() - 1).equals(path)) {
+                runs.add(path);
+            }
+        }
+        assertThat(runs).as("the files whose lines follow each other in one poll").hasSizeGreaterThan(2);
+        // The agent's on_error: fail commits a poll up to its last record with a checkpoint before the
+        // failed one: every such cut must carry, for each file, the checkpoint right after its last line.
+        Map<String, Long> endOfLastLine = new HashMap<>();
+        Map<String, Long> checkpointed = new HashMap<>();
+        for (int i = 0; i < poll.size(); i++) {
+            SourceRecord record = poll.get(i);
+            if (!record.isCheckpointOnly()) {
+                Map<String, String> headers = headers(record);
+                endOfLastLine.put(headers.get("tributary.file.path"),
+                        Long.parseLong(headers.get("tributary.file.offset")) + record.value().length + 1);
+            }
+            if (record.checkpoint() != null) {
+                checkpointed.put(record.checkpoint().position().get("path"), offset(record));
+                assertThat(checkpointed).as("checkpoints of the records up to %d of the poll", i).isEqualTo(endOfLastLine);
+            }
+        }
+        assertThat(poll.get(poll.size() - 1).checkpoint()).isNotNull();
+    }
+
     // ---- multiline -------------------------------------------------------------------------------
 
     @Test
@@ -250,6 +355,23 @@ class FileSourceTest {
         assertThat(values(lines(pollLines(second, 1)))).containsExactly("E2\n b\n c");
     }
 
+    @Test
+    void multilineEventBeingAssembledIsSentWhenTheFileIsTruncated() throws IOException {
+        Path file = logs.resolve("app.log");
+        append(file, "E1 boom\n at a\n at b\n");
+        TaskDriver driver = start("multiline:\n  start_pattern: \"^E\"\n  timeout: 1m\n");
+        assertThat(values(driver.pollFor(QUIET))).as("the event waits for the next one to begin").isEmpty();
+
+        Files.writeString(file, "E2\n", StandardOpenOption.TRUNCATE_EXISTING);
+
+        List<SourceRecord> records = pollLines(driver, 1);
+        assertThat(values(records)).containsExactly("E1 boom\n at a\n at b");
+        assertThat(offset(lines(records).get(0))).isEqualTo(20);
+        append(file, "E3\n");
+        assertThat(values(pollLines(driver, 1))).containsExactly("E2");
+        assertThat(context.counter("file.truncations")).isEqualTo(1);
+    }
+
     // ---- identity --------------------------------------------------------------------------------
 
     @Test
@@ -265,8 +387,7 @@ class FileSourceTest {
 
         append(file, "bcdefghijklmnopqrstuvwxyz\n");
         List<SourceRecord> second = pollLines(driver, 1);
-        String fingerprint = FileCheckpoint.fingerprintStream(
-                Hashing.hash(Files.readAllBytes(file), 0, 16));
+        String fingerprint = fingerprintStream(file);
         assertThat(second).map(r -> r.checkpoint().stream() + (r.isCheckpointOnly() ? " only" : ""))
                 .containsExactly(fingerprint + " only", provisional + " only", fingerprint);
         assertThat(second.get(0).checkpoint().position().getLong("offset")).isEqualTo(2);
@@ -309,8 +430,103 @@ class FileSourceTest {
         assertThat(values(records)).containsExactly("a new file, longer than the fingerprint", "second line");
         assertThat(values(driver.pollFor(QUIET))).isEmpty();
         driver.commitAll();
-        assertThat(driver.committedPositions()).containsOnlyKeys(
-                FileCheckpoint.fingerprintStream(Hashing.hash(Files.readAllBytes(file), 0, 16)));
+        assertThat(driver.committedPositions()).containsOnlyKeys(fingerprintStream(file));
+    }
+
+    @Test
+    void newFileBeginningLikeTheRenamedOneIsAFileOfItsOwnAndBothResumeAfterARestart() throws IOException {
+        Path file = logs.resolve("app.log");
+        Path rotated = logs.resolve("app.log.1");
+        String yaml = "include: [\"" + logs + "/app.log*\"]\nfingerprint_bytes: 16\n";
+        append(file, HEADER + "old 1\n");
+        TaskDriver first = start(yaml);
+        assertThat(values(pollLines(first, 2))).containsExactly(HEADER_LINE, "old 1");
+
+        Files.move(file, rotated);
+        append(file, HEADER + "new 1\n");
+
+        assertThat(values(pollLines(first, 2))).containsExactly(HEADER_LINE, "new 1");
+        first.commitAll();
+        first.close();
+        assertThat(first.committedPositions()).containsOnlyKeys(
+                fingerprintStream(rotated), fingerprintStream(file));
+
+        append(rotated, "old 2\n");
+        append(file, "new 2\n");
+        TaskDriver second = start(yaml, first.committedPositions());
+        assertThat(values(pollLines(second, 2))).containsExactlyInAnyOrder("old 2", "new 2");
+        assertThat(values(second.pollFor(QUIET))).isEmpty();
+    }
+
+    @Test
+    void inodeReuseWithAStaleCheckpointOfTheSameBeginningReadsTheNewFileWholeAndOnce() throws IOException {
+        Path file = logs.resolve("app.log");
+        append(file, HEADER + "new 1\nnew 2\n");
+        FileKey key = FileKey.stat(file).key();
+        String yaml = "fingerprint_bytes: 16\n";
+        Map<String, Position> stale = Map.of(fingerprintStream(file),
+                new FileCheckpoint(HEADER.length() + 6, 42, file.toString(), key).toPosition());
+
+        TaskDriver first = start(yaml, stale);
+
+        List<SourceRecord> records = pollLines(first, 3);
+        assertThat(values(records)).containsExactly(HEADER_LINE, "new 1", "new 2");
+        assertThat(values(first.pollFor(QUIET))).isEmpty();
+        first.commitAll();
+        first.close();
+        TaskDriver second = start(yaml, first.committedPositions());
+        assertThat(values(second.pollFor(QUIET))).isEmpty();
+    }
+
+    @Test
+    void fileReplacedBetweenTheScanAndItsOpeningIsReadUnderItsOwnIdentity() throws IOException {
+        Path file = logs.resolve("app.log");
+        Path rotated = logs.resolve("app.log.1");
+        append(file, "first file\n");
+        AtomicBoolean rotatedOnce = new AtomicBoolean();
+        FileSource task = task("include: [\"" + logs + "/app.log*\"]\n", path -> {
+            if (path.equals(file) && rotatedOnce.compareAndSet(false, true)) {
+                Files.move(file, rotated);
+                append(file, "second file\n");
+            }
+            return FileChannel.open(path, StandardOpenOption.READ);
+        });
+        TaskDriver driver = start(task, Map.of());
+
+        List<SourceRecord> records = pollLines(driver, 2);
+        records.addAll(driver.pollFor(QUIET));
+
+        assertThat(lines(records)).map(r -> new String(r.value(), UTF_8) + " in " + headers(r).get("tributary.file.path"))
+                .containsExactlyInAnyOrder("first file in " + rotated, "second file in " + file);
+    }
+
+    @Test
+    void fileReplacedBeforeItIsReopenedIsNotReadUnderTheOtherOnesIdentity() throws IOException {
+        Path file = logs.resolve("app.log");
+        Path rotated = logs.resolve("app.log.1");
+        append(file, "line 1\n");
+        AtomicBoolean rotateOnNextOpen = new AtomicBoolean();
+        FileSource task = task("include: [\"" + logs + "/app.log*\"]\nclose_inactive: 200ms\n", path -> {
+            if (path.equals(file) && rotateOnNextOpen.compareAndSet(true, false)) {
+                Files.move(file, rotated);
+                append(file, "other file\n");
+            }
+            return FileChannel.open(path, StandardOpenOption.READ);
+        });
+        TaskDriver driver = start(task, Map.of());
+        assertThat(values(pollLines(driver, 1))).containsExactly("line 1");
+        await().atMost(WAIT).until(() -> {
+            driver.pollFor(Duration.ofMillis(50));
+            return context.gauge("file.open").longValue() == 0;
+        });
+
+        append(file, "line 2\n");
+        rotateOnNextOpen.set(true);
+
+        List<SourceRecord> records = pollLines(driver, 2);
+        records.addAll(driver.pollFor(QUIET));
+        assertThat(lines(records)).map(r -> new String(r.value(), UTF_8) + " in " + headers(r).get("tributary.file.path"))
+                .containsExactlyInAnyOrder("line 2 in " + rotated, "other file in " + file);
     }
 
     // ---- rotation and truncation -----------------------------------------------------------------
@@ -318,28 +534,39 @@ class FileSourceTest {
     @Test
     void renamedFileIsDrainedBeforeItIsLetGoAndTheNewFileIsPickedUp() throws IOException {
         Path file = logs.resolve("app.log");
-        String unread = IntStream.rangeClosed(1, 12_000).mapToObj(i -> "old " + i + "\n").collect(Collectors.joining());
+        int oldLines = 20_000;
+        String unread = IntStream.rangeClosed(1, oldLines).mapToObj(i -> "old " + i + "\n").collect(Collectors.joining());
+        Duration closeInactive = Duration.ofMillis(100);
         try (OutputStream writer = new FileOutputStream(file.toFile(), true)) {
             writer.write(unread.getBytes(UTF_8));
-            TaskDriver driver = start("include: [\"" + logs + "/app.log\"]\nclose_inactive: 100ms\n");
+            TaskDriver driver = start("include: [\"" + logs + "/app.log\"]\nclose_inactive: "
+                    + closeInactive.toMillis() + "ms\n");
             List<String> received = new ArrayList<>(values(driver.pollUntil(1, WAIT)));
 
             Files.move(file, logs.resolve("app.log.1"));
-            writer.write("old 12001\n".getBytes(UTF_8));
+            writer.write(("old " + (oldLines + 1) + "\n").getBytes(UTF_8));
             append(file, "new 1\n");
+            received.addAll(values(driver.pollUntil(1, WAIT)));
+            // No poll for longer than close_inactive: the renamed file is quiet, and has more left to read
+            // than one poll takes. Only reading it to its end first keeps those lines.
+            long pausedAt = System.nanoTime();
+            await().atMost(WAIT).until(() -> System.nanoTime() - pausedAt > 3 * closeInactive.toNanos());
+            assertThat(oldLines + 1 - received.stream().filter(v -> v.startsWith("old")).count())
+                    .as("lines of the renamed file left to read after the pause").isGreaterThan(FileSource.MAX_POLL_RECORDS);
 
             await().atMost(WAIT).until(() -> {
                 received.addAll(values(driver.pollFor(Duration.ofMillis(50))));
-                return received.size() >= 12_002;
+                return received.size() >= oldLines + 2;
             });
+            received.addAll(values(driver.pollFor(QUIET)));
             List<String> expected = new ArrayList<>(
-                    IntStream.rangeClosed(1, 12_001).mapToObj(i -> "old " + i).toList());
+                    IntStream.rangeClosed(1, oldLines + 1).mapToObj(i -> "old " + i).toList());
             expected.add("new 1");
             assertThat(received).containsExactlyInAnyOrderElementsOf(expected);
-            assertThat(received.stream().filter(v -> v.startsWith("old"))).containsExactlyElementsOf(expected.subList(0, 12_001));
+            assertThat(received.stream().filter(v -> v.startsWith("old")))
+                    .containsExactlyElementsOf(expected.subList(0, oldLines + 1));
 
             // The new file closes for inactivity; the renamed one waits for its end to be committed.
-            driver.pollFor(QUIET);
             assertThat(context.gauge("file.open")).isEqualTo(1L);
 
             driver.commitAll();
@@ -371,6 +598,77 @@ class FileSourceTest {
         assertThat(received).containsExactlyInAnyOrderElementsOf(
                 IntStream.rangeClosed(1, 10).mapToObj(i -> "line " + i).toList());
         assertThat(context.counter("file.truncations")).isEqualTo(1);
+    }
+
+    @Test
+    void copyShorterThanWhatWasReadIsKnownAfterARestartAndNotReadAgain() throws IOException {
+        Path file = logs.resolve("app.log");
+        String yaml = "include: [\"" + logs + "/app.log*\"]\nfingerprint_bytes: 16\n";
+        append(file, numbered("line", 1, 3));
+        TaskDriver first = start(yaml);
+        List<String> received = new ArrayList<>(values(pollLines(first, 3)));
+        // logrotate's copy reaches the end before lines 4 and 5 are written: only the original has them.
+        Files.copy(file, logs.resolve("app.log.1"));
+        append(file, numbered("line", 4, 5));
+        received.addAll(values(pollLines(first, 2)));
+        received.addAll(values(first.pollFor(QUIET)));
+        first.commitAll();
+        // Stopped between the copy and the truncate.
+        first.close();
+        Files.writeString(file, numbered("line", 6, 7), StandardOpenOption.TRUNCATE_EXISTING);
+
+        TaskDriver second = start(yaml, first.committedPositions());
+
+        received.addAll(values(pollLines(second, 2)));
+        received.addAll(values(second.pollFor(QUIET)));
+        assertThat(received).containsExactlyElementsOf(IntStream.rangeClosed(1, 7).mapToObj(i -> "line " + i).toList());
+    }
+
+    @Test
+    void copyThatSortsBeforeItsOriginalIsHeldBackAfterARestartWhileTheOriginalIsTailed() throws IOException {
+        Path file = logs.resolve("app.log");
+        String yaml = "fingerprint_bytes: 16\n";
+        append(file, numbered("line", 1, 5));
+        TaskDriver first = start(yaml);
+        assertThat(values(pollLines(first, 5))).hasSize(5);
+        first.commitAll();
+        first.close();
+        // Stopped between the copy and the truncate; app-1.log comes before app.log in a scan.
+        Files.copy(file, logs.resolve("app-1.log"));
+        append(file, numbered("line", 6, 7));
+
+        TaskDriver second = start(yaml, first.committedPositions());
+
+        List<String> received = new ArrayList<>(values(pollLines(second, 2)));
+        Files.writeString(file, numbered("line", 8, 9), StandardOpenOption.TRUNCATE_EXISTING);
+        received.addAll(values(pollLines(second, 2)));
+        received.addAll(values(second.pollFor(QUIET)));
+        assertThat(received).containsExactly("line 6", "line 7", "line 8", "line 9");
+    }
+
+    @Test
+    void copytruncateOfAFileThatBeginsAgainWithTheSameHeaderSendsEveryLineOnceAcrossARestart() throws IOException {
+        Path file = logs.resolve("app.log");
+        Path copy = logs.resolve("app.log.1");
+        String yaml = "include: [\"" + logs + "/app.log*\"]\nfingerprint_bytes: 16\n";
+        append(file, HEADER + "line 1\nline 2\n");
+        TaskDriver first = start(yaml);
+        List<String> received = new ArrayList<>(values(pollLines(first, 3)));
+
+        Files.copy(file, copy);
+        Files.writeString(file, HEADER + "line 3\n", StandardOpenOption.TRUNCATE_EXISTING);
+
+        received.addAll(values(pollLines(first, 2)));
+        received.addAll(values(first.pollFor(QUIET)));
+        assertThat(received).containsExactly(HEADER_LINE, "line 1", "line 2", HEADER_LINE, "line 3");
+        first.commitAll();
+        first.close();
+        assertThat(first.committedPositions()).containsOnlyKeys(fingerprintStream(copy), fingerprintStream(file));
+
+        append(file, "line 4\n");
+        TaskDriver second = start(yaml, first.committedPositions());
+        assertThat(values(pollLines(second, 1))).containsExactly("line 4");
+        assertThat(values(second.pollFor(QUIET))).isEmpty();
     }
 
     @Test
@@ -437,6 +735,54 @@ class FileSourceTest {
         assertThat(context.counter("file.lines.partial")).isEqualTo(1);
     }
 
+    @Test
+    void partialLastLineOfADeletedFileIsFlushedWithAHeaderBeforeItIsLetGo() throws IOException {
+        Path file = logs.resolve("app.log");
+        append(file, "complete\npartial");
+        // Far longer than the test: only the deletion can make the partial line go out.
+        TaskDriver driver = start("close_inactive: 1h\n");
+        assertThat(values(pollLines(driver, 1))).containsExactly("complete");
+
+        Files.delete(file);
+
+        List<SourceRecord> flushed = lines(pollLines(driver, 1));
+        assertThat(values(flushed)).containsExactly("partial");
+        assertThat(headers(flushed.get(0)))
+                .containsEntry("tributary.file.partial", "true")
+                .containsEntry("tributary.file.offset", "9");
+        assertThat(offset(flushed.get(0))).isEqualTo(16);
+        assertThat(context.counter("file.lines.partial")).isEqualTo(1);
+        driver.commitAll();
+        await().atMost(WAIT).until(() -> {
+            driver.pollFor(Duration.ofMillis(50));
+            return context.gauge("file.open").longValue() == 0;
+        });
+    }
+
+    @Test
+    void partialLastLineOfAFileRenamedAwayIsFlushedWithAHeaderBeforeItIsLetGo() throws IOException {
+        Path file = logs.resolve("app.log");
+        append(file, "complete\npartial");
+        TaskDriver driver = start("include: [\"" + logs + "/app.log\"]\nclose_inactive: 300ms\n");
+        assertThat(values(pollLines(driver, 1))).containsExactly("complete");
+
+        Files.move(file, logs.resolve("app.log.1"));
+
+        List<SourceRecord> flushed = lines(pollLines(driver, 1));
+        assertThat(values(flushed)).containsExactly("partial");
+        assertThat(headers(flushed.get(0)))
+                .containsEntry("tributary.file.partial", "true")
+                .containsEntry("tributary.file.offset", "9");
+        assertThat(offset(flushed.get(0))).isEqualTo(16);
+        assertThat(context.gauge("file.open")).as("open until its last line is committed").isEqualTo(1L);
+        driver.commitAll();
+        await().atMost(WAIT).until(() -> {
+            driver.pollFor(Duration.ofMillis(50));
+            return context.gauge("file.open").longValue() == 0;
+        });
+        assertThat(context.counter("file.rotations")).isEqualTo(1);
+    }
+
     // ---- checkpoints and restart -----------------------------------------------------------------
 
     @Test
@@ -470,28 +816,52 @@ class FileSourceTest {
 
     @Test
     void corruptCheckpointMakesStartFailNamingTheStream() {
-        Map<String, Position> corrupt = Map.of("fp:0123456789abcdef",
+        Map<String, Position> corrupt = Map.of("fp:0123456789abcdef:1:2",
                 Position.of("offset", "lots", "tail_hash", "0000000000000000"));
 
         assertThatThrownBy(() -> start("", corrupt))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("checkpoint of stream \"fp:0123456789abcdef\" cannot be read, checkpoint field \"offset\""
+                .hasMessage("checkpoint of stream \"fp:0123456789abcdef:1:2\" cannot be read, checkpoint field \"offset\""
                         + " is not a number: {offset=lots, tail_hash=0000000000000000}; fix it or reset the source with"
                         + " tributary checkpoints reset");
     }
 
     @Test
-    void checkpointsOfVanishedFilesAreForgottenAfterIgnoreOlder() {
+    void checkpointsOfVanishedFilesAreForgottenAfterIgnoreOlderButNotBefore() {
         FileKey key = new FileKey(1, 2);
-        Map<String, Position> vanished = Map.of("fp:00000000000000aa",
-                new FileCheckpoint(10, 0, "/gone.log", key).toPosition());
-        TaskDriver driver = start("ignore_older: 300ms\n", vanished);
+        Map<String, Position> vanished = Map.of("ino:1:2", new FileCheckpoint(10, 0, "/gone.log", key).toPosition());
+        Duration ignoreOlder = Duration.ofMillis(500);
+        long startedAt = System.nanoTime();
+        TaskDriver driver = start("ignore_older: " + ignoreOlder.toMillis() + "ms\n", vanished);
 
         List<SourceRecord> records = driver.pollUntil(1, WAIT);
 
+        assertThat(Duration.ofNanos(System.nanoTime() - startedAt)).isGreaterThanOrEqualTo(ignoreOlder);
         assertThat(records).hasSize(1);
-        assertThat(records.get(0).checkpoint().stream()).isEqualTo("fp:00000000000000aa");
+        assertThat(records.get(0).checkpoint().stream()).isEqualTo("ino:1:2");
         assertThat(records.get(0).checkpoint().forgets()).isTrue();
+    }
+
+    @Test
+    void checkpointsOfVanishedFilesAreKeptWithoutIgnoreOlderAndResumedWhenTheFileComesBack() throws IOException {
+        Path file = logs.resolve("app.log");
+        Path away = Files.createDirectories(logs.resolve("away")).resolve("app.log");
+        append(file, numbered("line", 1, 2));
+        TaskDriver first = start("");
+        assertThat(values(pollLines(first, 2))).hasSize(2);
+        first.commitAll();
+        first.close();
+        Files.move(file, away);
+
+        TaskDriver second = start("", first.committedPositions());
+        assertThat(second.pollFor(Duration.ofSeconds(1))).as("records of 20 scans without the file").isEmpty();
+        second.commitAll();
+        assertThat(second.committedPositions()).isEqualTo(first.committedPositions());
+
+        Files.move(away, file);
+        append(file, "line 3\n");
+        assertThat(values(pollLines(second, 1))).containsExactly("line 3");
+        assertThat(values(second.pollFor(QUIET))).isEmpty();
     }
 
     @Test
@@ -578,17 +948,33 @@ class FileSourceTest {
     }
 
     private TaskDriver start(String extraYaml, Map<String, Position> committed) {
-        StringBuilder yaml = new StringBuilder("topic: logs\nscan_interval: 50ms\n").append(extraYaml);
-        if (!extraYaml.contains("include:")) {
-            yaml.append("include: [\"").append(logs).append("/*.log\"]\n");
-        }
-        YamlSettings settings = YamlSettings.parse(yaml.toString());
+        YamlSettings settings = settings(extraYaml);
         SourceTask task = new FileSourceType().create(settings);
         assertThat(settings.finish()).isEmpty();
+        return start(task, committed);
+    }
+
+    private TaskDriver start(SourceTask task, Map<String, Position> committed) {
         context = new RecordingSourceContext("app-logs", dataDir, committed);
         TaskDriver driver = TaskDriver.start(task, context);
         drivers.add(driver);
         return driver;
+    }
+
+    /** A task that opens files with {@code opener}: it lands a rename between a scan's stat and an open. */
+    private FileSource task(String extraYaml, FileSource.FileOpener opener) {
+        YamlSettings settings = settings(extraYaml);
+        FileSource task = new FileSource(FileSourceConfig.read(settings), opener);
+        assertThat(settings.finish()).isEmpty();
+        return task;
+    }
+
+    private YamlSettings settings(String extraYaml) {
+        StringBuilder yaml = new StringBuilder("topic: logs\nscan_interval: 50ms\n").append(extraYaml);
+        if (!extraYaml.contains("include:")) {
+            yaml.append("include: [\"").append(logs).append("/*.log\"]\n");
+        }
+        return YamlSettings.parse(yaml.toString());
     }
 
     /** Polls until {@code count} records with a value came back, returning every record, checkpoint-only ones too. */
@@ -618,6 +1004,12 @@ class FileSourceTest {
         return record.checkpoint() == null ? null : offset(record);
     }
 
+    /** The stream of {@code file} as it is now, with fingerprint_bytes: 16. */
+    private static String fingerprintStream(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        return FileCheckpoint.fingerprintStream(Hashing.hash(bytes, 0, 16), FileKey.stat(file).key());
+    }
+
     private static Map<String, String> headers(SourceRecord record) {
         Map<String, String> headers = new LinkedHashMap<>();
         for (Header header : record.headers()) {
@@ -634,11 +1026,19 @@ class FileSourceTest {
         Files.writeString(file, text, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
-    private String sampleYaml() {
+    /** The sample's entry as the plugin gets it: the agent keeps type, on_error and dead_letter_topic to itself. */
+    private static String sampleYaml() {
+        String sample = sampleFile();
+        String entry = sample.substring(sample.indexOf("    type: file\n") + "    type: file\n".length());
+        return entry.lines()
+                .filter(line -> !line.startsWith("    on_error:") && !line.startsWith("    dead_letter_topic:"))
+                .map(line -> line.length() >= 4 ? line.substring(4) : line)
+                .collect(Collectors.joining("\n"));
+    }
+
+    private static String sampleFile() {
         try {
-            String sample = Files.readString(Path.of("sample.yaml"));
-            String entry = sample.substring(sample.indexOf("    type: file\n") + "    type: file\n".length());
-            return entry.lines().map(l -> l.length() >= 4 ? l.substring(4) : l).collect(Collectors.joining("\n"));
+            return Files.readString(Path.of("sample.yaml"));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
