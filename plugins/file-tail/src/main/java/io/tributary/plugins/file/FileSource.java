@@ -121,6 +121,8 @@ public final class FileSource implements SourceTask {
     private long chunkBase;
     private int chunkLength;
     private boolean scannedOnce;
+    /** The source ran before: it has committed checkpoints, so read_from: end no longer applies. */
+    private boolean resumed;
     private long scans;
     private long nextScanNanos;
     private RunEnd runEnd;
@@ -147,6 +149,7 @@ public final class FileSource implements SourceTask {
         this.records = new LineRecords(config, context.sourceName(), metrics);
         this.context = context;
         long now = System.currentTimeMillis();
+        resumed = !context.committedPositions().isEmpty();
         context.committedPositions().forEach((stream, position) -> {
             FileCheckpoint checkpoint = FileCheckpoint.parse(stream, position);
             unclaimed.put(stream, Unclaimed.restored(checkpoint, now));
@@ -602,8 +605,9 @@ public final class FileSource implements SourceTask {
         if (sizeWhenIgnored != null) {
             return Math.min(sizeWhenIgnored, size);
         }
-        if (scannedOnce || config.readFrom() == ReadFrom.BEGINNING) {
-            // Files appearing while running are new: from their start, or rotation would lose lines.
+        if (scannedOnce || resumed || config.readFrom() == ReadFrom.BEGINNING) {
+            // Files appearing while running, or while a source that ran before was stopped, are new:
+            // from their start, or a rotation would lose lines.
             return 0;
         }
         int length = (int) Math.min(size, END_SEARCH_BYTES);

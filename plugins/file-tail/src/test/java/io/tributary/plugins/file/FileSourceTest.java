@@ -892,6 +892,28 @@ class FileSourceTest {
         assertThat(values(pollLines(driver, 1))).containsExactly("new 1");
     }
 
+    /** read_from: end is for a source's first start: a file that appeared while it was stopped is a rotation's. */
+    @Test
+    void readFromEndDoesNotSkipFilesThatAppearedWhileTheSourceWasStopped() throws IOException {
+        Path file = logs.resolve("app.log");
+        append(file, "old 1\n");
+        String settings = "read_from: end\ninclude: [\"" + logs + "/app.log*\"]\n";
+        TaskDriver first = start(settings);
+        first.pollUntil(1, WAIT);
+        append(file, "new 1\n");
+        assertThat(values(pollLines(first, 1))).containsExactly("new 1");
+        first.commitAll();
+        first.close();
+
+        Files.move(file, logs.resolve("app.log.1"));
+        append(logs.resolve("app.log.1"), "new 2\n");
+        append(file, "rotated 1\n");
+        TaskDriver second = start(settings, first.committedPositions());
+
+        assertThat(values(pollLines(second, 2))).containsExactlyInAnyOrder("new 2", "rotated 1");
+        assertThat(values(second.pollFor(QUIET))).isEmpty();
+    }
+
     @Test
     void excludedFilesAreNotRead() throws IOException {
         append(logs.resolve("keep.log"), "kept\n");
