@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.ServiceLoader;
@@ -21,13 +22,20 @@ final class DriverDataSource implements DataSource {
     private final Driver driver;
     private final String url;
     private final Properties properties;
+    private final int networkTimeoutMillis;
     /** HikariCP sets it, and waits this long for connection attempts to finish when closing. */
     private volatile int loginTimeoutSeconds;
 
-    DriverDataSource(Driver driver, String url, String user, String password) {
+    /**
+     * @param driverProperties driver settings beside the url's, which win over them
+     * @param networkTimeout   how long a connection waits for the database to answer before it fails
+     */
+    DriverDataSource(Driver driver, String url, String user, String password, Properties driverProperties, Duration networkTimeout) {
         this.driver = driver;
         this.url = url;
+        this.networkTimeoutMillis = Math.toIntExact(networkTimeout.toMillis());
         this.properties = new Properties();
+        properties.putAll(driverProperties);
         if (user != null) {
             properties.setProperty("user", user);
         }
@@ -64,6 +72,13 @@ final class DriverDataSource implements DataSource {
             Connection connection = driver.connect(url, properties);
             if (connection == null) {
                 throw new SQLException("the JDBC driver " + driver.getClass().getName() + " does not accept the url");
+            }
+            try {
+                // Without it a database that stops answering (a dropped network, a hung server)
+                // blocks a read forever; with it the read fails and the connection is discarded.
+                connection.setNetworkTimeout(Runnable::run, networkTimeoutMillis);
+            } catch (SQLFeatureNotSupportedException e) {
+                // An embedded database has no network to time out.
             }
             return connection;
         } finally {

@@ -46,10 +46,6 @@ final class IdHistory {
         return OptionalLong.of(observations.get(0).maxId());
     }
 
-    int size() {
-        return observations.size();
-    }
-
     private record Observation(Instant time, long maxId) {
     }
 }

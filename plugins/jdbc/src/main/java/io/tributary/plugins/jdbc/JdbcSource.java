@@ -10,6 +10,7 @@ import io.tributary.plugins.jdbc.ReadWindow.Window;
 import io.tributary.plugins.jdbc.TableReader.Page;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -79,7 +80,8 @@ public final class JdbcSource implements SourceTask {
 
     private HikariConfig poolConfig(String sourceName) {
         HikariConfig hikari = new HikariConfig();
-        hikari.setDataSource(new DriverDataSource(config.driver(), config.url(), config.user(), config.password()));
+        hikari.setDataSource(dataSource());
+        hikari.setConnectionInitSql(config.dialect().sessionInitSql());
         hikari.setPoolName("tributary-jdbc-" + sourceName);
         hikari.setMaximumPoolSize(config.pool().maxSize());
         hikari.setMinimumIdle(0);
@@ -96,6 +98,11 @@ public final class JdbcSource implements SourceTask {
         // Start even when the database is down: polls report it and retry.
         hikari.setInitializationFailTimeout(-1);
         return hikari;
+    }
+
+    private DriverDataSource dataSource() {
+        return new DriverDataSource(config.driver(), config.url(), config.user(), config.password(),
+                config.dialect().connectionProperties(config.queryTimeout()), config.queryTimeout());
     }
 
     @Override
@@ -152,7 +159,7 @@ public final class JdbcSource implements SourceTask {
                 Map<TableReader, Long> maxIds = new LinkedHashMap<>();
                 for (TableReader reader : needingWindow) {
                     step = tableStep(reader);
-                    reader.prepare(connection);
+                    prepare(reader, connection);
                     if (config.mode() == Mode.INCREMENTING) {
                         maxIds.put(reader, reader.readMaxId(connection));
                     }
@@ -177,6 +184,22 @@ public final class JdbcSource implements SourceTask {
             }
         } catch (SQLException e) {
             throw new StepFailedException(step, e);
+        }
+    }
+
+    /** Prepares the reader once, and says where a timestamp column without a zone is compared. */
+    private void prepare(TableReader reader, Connection connection) throws SQLException {
+        if (reader.isPrepared()) {
+            return;
+        }
+        reader.prepare(connection);
+        if (config.mode().usesTimestamp() && !reader.timestampHasZone()) {
+            String zone = config.dialect().zoneOfLocalTimestamps(connection);
+            connection.commit();
+            if (zone != null) {
+                logger.info("source {}: {}: {} has no time zone: it is compared as wall-clock time in {}, where the writers"
+                        + " must stamp it", context.sourceName(), tableStep(reader), config.timestampExpression(), zone);
+            }
         }
     }
 
@@ -243,8 +266,12 @@ public final class JdbcSource implements SourceTask {
     public List<String> check() {
         List<String> problems = new ArrayList<>();
         String prefix = config.settingsPath().isEmpty() ? "" : config.settingsPath() + ": ";
-        DriverDataSource dataSource = new DriverDataSource(config.driver(), config.url(), config.user(), config.password());
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = dataSource().getConnection()) {
+            if (config.dialect().sessionInitSql() != null) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute(config.dialect().sessionInitSql());
+                }
+            }
             connection.setAutoCommit(false);
             if (config.dialect().takesSessionSettings()) {
                 connection.setReadOnly(true);

@@ -16,6 +16,7 @@ import java.util.List;
  * @param timestampInitial   null when not set
  * @param keyColumns         empty: the primary key, else the incrementing column, else no key
  * @param timestampDelay     null when not set
+ * @param queryTimeout       longest wait for the database to answer
  */
 record JdbcSourceConfig(
         String settingsPath,
@@ -36,11 +37,15 @@ record JdbcSourceConfig(
         int fetchSize,
         List<String> keyColumns,
         Duration timestampDelay,
+        Duration queryTimeout,
         Pool pool) {
 
     static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(5);
     static final int DEFAULT_BATCH_MAX_ROWS = 10_000;
     static final int DEFAULT_FETCH_SIZE = 500;
+    static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(30);
+    /** Below a second a slow but healthy page query would fail; drivers take whole seconds for logins. */
+    static final Duration MIN_QUERY_TIMEOUT = Duration.ofSeconds(1);
     /** The stream name of a query source, whose rows belong to no one table. */
     static final String QUERY_STREAM = "query";
 

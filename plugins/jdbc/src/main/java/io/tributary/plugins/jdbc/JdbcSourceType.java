@@ -110,10 +110,13 @@ public final class JdbcSourceType implements SourceType {
                     + " or rows of transactions that commit late are skipped");
         }
 
+        Duration queryTimeout = atLeast(settings, "query_timeout", JdbcSourceConfig.DEFAULT_QUERY_TIMEOUT,
+                JdbcSourceConfig.MIN_QUERY_TIMEOUT);
+
         Pool pool = readPool(settings.getSection("pool"));
         return new JdbcSourceConfig(settings.path(), topic, url, user, password, driver, dialect, tables, query, mode,
                 incrementingColumn, timestampColumns, timestampInitial, pollInterval, batchMaxRows, fetchSize, keyColumns,
-                timestampDelay, pool);
+                timestampDelay, queryTimeout, pool);
     }
 
     private static String scheme(String url) {

@@ -15,7 +15,8 @@ import org.slf4j.Logger;
  *
  * <p>The horizon is the start of the oldest open transaction (or the database's now when none is
  * open), less the dialect's margin, less {@code timestamp_delay} when set. Without a view of open
- * transactions, it is now less {@code timestamp_delay}.
+ * transactions, it is now less {@code timestamp_delay}. Ids have a horizon of their own, as the
+ * dialect's margin for them may be smaller.
  */
 final class ReadWindow {
     private final Dialect dialect;
@@ -38,7 +39,8 @@ final class ReadWindow {
                 OpenTransactions open = dialect.readOpenTransactions(connection);
                 Instant base = open.oldestStart() == null || open.oldestStart().isAfter(open.now())
                         ? open.now() : open.oldestStart();
-                return new Window(open.now(), base.minus(dialect.openTransactionMargin()).minus(delay()));
+                return new Window(open.now(), base.minus(dialect.timestampMargin()).minus(delay()),
+                        base.minus(dialect.idMargin()).minus(delay()));
             } catch (MissingPrivilegeException e) {
                 if (timestampDelay == null) {
                     throw new SQLException(e.getMessage() + " to see open transactions, or timestamp_delay set"
@@ -49,7 +51,7 @@ final class ReadWindow {
             }
         }
         Instant now = dialect.now(connection);
-        return new Window(now, now.minus(delay()));
+        return new Window(now, now.minus(delay()), now.minus(delay()));
     }
 
     private Duration delay() {
@@ -57,10 +59,11 @@ final class ReadWindow {
     }
 
     /**
-     * @param now     the database's time when the window was read
-     * @param horizon rows stamped before it are final; ids observed at or before it are final
+     * @param now       the database's time when the window was read
+     * @param horizon   rows stamped before it are final
+     * @param idHorizon ids observed committed at or before it are final
      */
-    record Window(Instant now, Instant horizon) {
+    record Window(Instant now, Instant horizon, Instant idHorizon) {
         Duration lag() {
             return Duration.between(horizon, now);
         }

@@ -26,6 +26,8 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
 import java.time.temporal.Temporal;
+import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,13 +56,15 @@ final class RowConverter {
     private final ColumnKind[] kinds;
     private final int[] types;
     private final String[] typeNames;
+    private final Dialect dialect;
     private final Object[] values;
     /** The columns written, in order: one per label, the last of those sharing it, as a JSON object keeps it. */
     private final int[] writtenColumns;
     private final ByteArrayBuilder output = new ByteArrayBuilder();
     private final JsonGenerator generator;
 
-    RowConverter(ResultSetMetaData metaData) throws SQLException {
+    RowConverter(ResultSetMetaData metaData, Dialect dialect) throws SQLException {
+        this.dialect = dialect;
         int count = metaData.getColumnCount();
         labels = new String[count];
         fieldNames = new SerializedString[count];
@@ -74,6 +78,9 @@ final class RowConverter {
             types[i] = metaData.getColumnType(i + 1);
             typeNames[i] = metaData.getColumnTypeName(i + 1);
             kinds[i] = ColumnKind.of(types[i], typeNames[i], metaData.getPrecision(i + 1));
+            if (kinds[i] == ColumnKind.LOCAL_TIMESTAMP && dialect.hasTimeZone(types[i], typeNames[i])) {
+                kinds[i] = ColumnKind.ZONED_TIMESTAMP;
+            }
         }
         Map<String, Integer> lastOfLabel = new LinkedHashMap<>();
         for (int i = 0; i < count; i++) {
@@ -107,16 +114,21 @@ final class RowConverter {
     /** Reads the current row; the other methods then work on it until the next call. */
     void read(ResultSet rs) throws SQLException {
         for (int i = 0; i < values.length; i++) {
-            values[i] = kinds[i].read(rs, i + 1, types[i], typeNames[i]);
+            values[i] = kinds[i].read(rs, i + 1, dialect);
         }
     }
 
     /** The 1-based column's value in the current row, which {@link #read} read, as it binds back; or null. */
     Temporal timestamp(ResultSet rs, int column) throws SQLException {
-        if (kinds[column - 1] == ColumnKind.TIMESTAMP) {
+        if (kinds[column - 1] == ColumnKind.LOCAL_TIMESTAMP || kinds[column - 1] == ColumnKind.ZONED_TIMESTAMP) {
             return (Temporal) values[column - 1];
         }
-        return Timestamps.read(rs, column, types[column - 1], typeNames[column - 1]);
+        return hasTimeZone(column) ? dialect.readZonedTimestamp(rs, column) : rs.getObject(column, LocalDateTime.class);
+    }
+
+    /** True when the 1-based column's values name instants: a timestamp type with a time zone. */
+    boolean hasTimeZone(int column) {
+        return dialect.hasTimeZone(types[column - 1], typeNames[column - 1]);
     }
 
     /** The 1-based columns written under these labels, for {@link #key}. */
@@ -259,7 +271,16 @@ final class RowConverter {
         }
         if (value instanceof Array array) {
             try {
-                return normalize(array.getArray());
+                Object elements = array.getArray();
+                // Drivers hand out the elements of a timestamp-with-zone array as java.sql.Timestamp,
+                // which holds the instant but not that it has a zone.
+                if (elements instanceof java.sql.Timestamp[] timestamps
+                        && Timestamps.hasTimeZone(array.getBaseType(), array.getBaseTypeName())) {
+                    return Arrays.stream(timestamps)
+                            .map(t -> t == null ? null : Timestamps.format(t.toInstant().atOffset(ZoneOffset.UTC)))
+                            .toArray();
+                }
+                return normalize(elements);
             } finally {
                 array.free();
             }
@@ -289,89 +310,95 @@ final class RowConverter {
     private enum ColumnKind {
         JSON {
             @Override
-            Object read(ResultSet rs, int i, int type, String typeName) throws SQLException {
+            Object read(ResultSet rs, int i, Dialect dialect) throws SQLException {
                 return json(rs.getString(i));
             }
         },
         UUID {
             @Override
-            Object read(ResultSet rs, int i, int type, String typeName) throws SQLException {
+            Object read(ResultSet rs, int i, Dialect dialect) throws SQLException {
                 Object value = rs.getObject(i);
                 return value == null ? null : value.toString();
             }
         },
         BOOLEAN {
             @Override
-            Object read(ResultSet rs, int i, int type, String typeName) throws SQLException {
+            Object read(ResultSet rs, int i, Dialect dialect) throws SQLException {
                 boolean value = rs.getBoolean(i);
                 return rs.wasNull() ? null : value;
             }
         },
         DECIMAL {
             @Override
-            Object read(ResultSet rs, int i, int type, String typeName) throws SQLException {
+            Object read(ResultSet rs, int i, Dialect dialect) throws SQLException {
                 return rs.getBigDecimal(i);
             }
         },
         FLOATING {
             @Override
-            Object read(ResultSet rs, int i, int type, String typeName) throws SQLException {
+            Object read(ResultSet rs, int i, Dialect dialect) throws SQLException {
                 double value = rs.getDouble(i);
                 return rs.wasNull() ? null : normalize(value);
             }
         },
         DATE {
             @Override
-            Object read(ResultSet rs, int i, int type, String typeName) throws SQLException {
+            Object read(ResultSet rs, int i, Dialect dialect) throws SQLException {
                 return text(rs.getObject(i, LocalDate.class));
             }
         },
         TIME {
             @Override
-            Object read(ResultSet rs, int i, int type, String typeName) throws SQLException {
+            Object read(ResultSet rs, int i, Dialect dialect) throws SQLException {
                 return text(rs.getObject(i, LocalTime.class));
             }
         },
         TIME_WITH_TIME_ZONE {
             @Override
-            Object read(ResultSet rs, int i, int type, String typeName) throws SQLException {
+            Object read(ResultSet rs, int i, Dialect dialect) throws SQLException {
                 return text(rs.getObject(i, OffsetTime.class));
             }
         },
-        TIMESTAMP {
+        LOCAL_TIMESTAMP {
             @Override
-            Object read(ResultSet rs, int i, int type, String typeName) throws SQLException {
-                return Timestamps.read(rs, i, type, typeName);
+            Object read(ResultSet rs, int i, Dialect dialect) throws SQLException {
+                return rs.getObject(i, LocalDateTime.class);
+            }
+        },
+        ZONED_TIMESTAMP {
+            @Override
+            Object read(ResultSet rs, int i, Dialect dialect) throws SQLException {
+                return dialect.readZonedTimestamp(rs, i);
             }
         },
         BINARY {
             @Override
-            Object read(ResultSet rs, int i, int type, String typeName) throws SQLException {
+            Object read(ResultSet rs, int i, Dialect dialect) throws SQLException {
                 return normalize(rs.getBytes(i));
             }
         },
         TEXT {
             @Override
-            Object read(ResultSet rs, int i, int type, String typeName) throws SQLException {
+            Object read(ResultSet rs, int i, Dialect dialect) throws SQLException {
                 return rs.getString(i);
             }
         },
         ARRAY {
             @Override
-            Object read(ResultSet rs, int i, int type, String typeName) throws SQLException {
+            Object read(ResultSet rs, int i, Dialect dialect) throws SQLException {
                 Object value = normalize(rs.getArray(i));
                 return rs.wasNull() ? null : value;
             }
         },
         OTHER {
             @Override
-            Object read(ResultSet rs, int i, int type, String typeName) throws SQLException {
+            Object read(ResultSet rs, int i, Dialect dialect) throws SQLException {
                 Object value = normalize(rs.getObject(i));
                 return rs.wasNull() ? null : value;
             }
         };
 
-        abstract Object read(ResultSet rs, int i, int type, String typeName) throws SQLException;
+        abstract Object read(ResultSet rs, int i, Dialect dialect) throws SQLException;
 
         static ColumnKind of(int type, String typeName, int precision) {
             String name = typeName == null ? "" : typeName.toLowerCase(Locale.ROOT);
@@ -389,7 +416,8 @@ final class RowConverter {
                 case Types.DATE -> DATE;
                 case Types.TIME -> TIME;
                 case Types.TIME_WITH_TIMEZONE -> TIME_WITH_TIME_ZONE;
-                case Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE -> TIMESTAMP;
+                case Types.TIMESTAMP -> LOCAL_TIMESTAMP;
+                case Types.TIMESTAMP_WITH_TIMEZONE -> ZONED_TIMESTAMP;
                 case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> BINARY;
                 case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.NCHAR, Types.NVARCHAR, Types.LONGNVARCHAR,
                      Types.CLOB, Types.NCLOB -> TEXT;

@@ -39,6 +39,8 @@ final class TableReader implements AutoCloseable {
     private final String from;
     private final IdHistory idHistory = new IdHistory();
     private List<String> keyColumns;
+    /** Whether the timestamp columns have a time zone, found by {@link #prepare}. */
+    private boolean timestampHasZone;
     private Long lastId;
     private Temporal lastTimestamp;
     private Instant nextDue = Instant.MIN;
@@ -128,7 +130,7 @@ final class TableReader implements AutoCloseable {
         RowConverter columns;
         try (Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT * FROM " + from + " WHERE 1 = 0")) {
-            columns = new RowConverter(rs.getMetaData());
+            columns = new RowConverter(rs.getMetaData(), config.dialect());
         }
         List<String> configured = new ArrayList<>(config.timestampColumns());
         if (config.incrementingColumn() != null) {
@@ -139,6 +141,11 @@ final class TableReader implements AutoCloseable {
             if (columns.indexOf(column) < 0) {
                 throw new SQLException("has no column " + column + " (it has " + String.join(", ", columns.labels()) + ")");
             }
+        }
+        timestampHasZone = timestampColumnsHaveZone(columns);
+        if (config.mode() == Mode.INCREMENTING && config.query() == null) {
+            config.dialect().checkIdsFollowCommitOrder(connection, stream,
+                    columns.labels().get(columns.indexOf(config.incrementingColumn()) - 1));
         }
         List<String> keys = config.keyColumns();
         if (keys.isEmpty() && config.query() == null) {
@@ -151,9 +158,24 @@ final class TableReader implements AutoCloseable {
         keyColumns = keys.stream().map(key -> columns.labels().get(columns.indexOf(key) - 1)).toList();
     }
 
-    /** The key columns found by {@link #prepare}. */
-    List<String> keyColumns() {
-        return keyColumns;
+    /** True when the timestamp columns have a time zone; known once {@link #prepare} ran. */
+    boolean timestampHasZone() {
+        return timestampHasZone;
+    }
+
+    /**
+     * True when every timestamp column has a time zone, false when none has.
+     *
+     * @throws SQLException when some have and some have not: their COALESCE would mix instants with
+     *                      wall-clock readings
+     */
+    private boolean timestampColumnsHaveZone(RowConverter columns) throws SQLException {
+        List<String> zoned = config.timestampColumns().stream().filter(column -> columns.hasTimeZone(columns.indexOf(column))).toList();
+        if (!zoned.isEmpty() && zoned.size() < config.timestampColumns().size()) {
+            throw new SQLException("timestamp_column lists columns with a time zone (" + String.join(", ", zoned)
+                    + ") and without one: list columns of one kind");
+        }
+        return !zoned.isEmpty();
     }
 
     private List<String> primaryKey(DatabaseMetaData metaData, Connection connection) throws SQLException {
@@ -227,11 +249,11 @@ final class TableReader implements AutoCloseable {
         StringBuilder sql = new StringBuilder("SELECT * FROM ").append(from).append(" WHERE ");
         String id = config.incrementingColumn();
         String ts = config.timestampExpression();
-        Object horizon = config.dialect().timeParameter(window.horizon());
+        Temporal horizon = config.dialect().timeParameter(window.horizon());
         OptionalLong bound = OptionalLong.empty();
         switch (config.mode()) {
             case INCREMENTING -> {
-                bound = idHistory.safeBound(window.horizon());
+                bound = idHistory.safeBound(window.idHorizon());
                 if (bound.isEmpty() || lastId != null && bound.getAsLong() <= lastId) {
                     return Page.EMPTY;
                 }
@@ -244,13 +266,11 @@ final class TableReader implements AutoCloseable {
             }
             case TIMESTAMP -> {
                 appendTimestampLowerBound(sql, parameters, ts, null);
-                sql.append(ts).append(" < ? ORDER BY ").append(ts);
-                parameters.add(horizon);
+                sql.append(ts).append(" < ").append(timestamp(horizon, parameters)).append(" ORDER BY ").append(ts);
             }
             case TIMESTAMP_INCREMENTING -> {
                 appendTimestampLowerBound(sql, parameters, ts, id);
-                sql.append(ts).append(" < ? ORDER BY ").append(ts).append(", ").append(id);
-                parameters.add(horizon);
+                sql.append(ts).append(" < ").append(timestamp(horizon, parameters)).append(" ORDER BY ").append(ts).append(", ").append(id);
             }
             case BULK -> throw new IllegalStateException("bulk sources read with readBulk");
         }
@@ -267,18 +287,22 @@ final class TableReader implements AutoCloseable {
     private void appendTimestampLowerBound(StringBuilder sql, List<Object> parameters, String ts, String id) {
         if (lastTimestamp != null) {
             if (id == null) {
-                sql.append(ts).append(" > ? AND ");
-                parameters.add(lastTimestamp);
+                sql.append(ts).append(" > ").append(timestamp(lastTimestamp, parameters)).append(" AND ");
             } else {
-                sql.append("(").append(ts).append(" > ? OR (").append(ts).append(" = ? AND ").append(id).append(" > ?)) AND ");
-                parameters.add(lastTimestamp);
-                parameters.add(lastTimestamp);
+                sql.append("(").append(ts).append(" > ").append(timestamp(lastTimestamp, parameters))
+                        .append(" OR (").append(ts).append(" = ").append(timestamp(lastTimestamp, parameters))
+                        .append(" AND ").append(id).append(" > ?)) AND ");
                 parameters.add(lastId);
             }
         } else if (config.timestampInitial() != null) {
-            sql.append(ts).append(" >= ? AND ");
-            parameters.add(config.timestampInitial());
+            sql.append(ts).append(" >= ").append(timestamp(config.timestampInitial(), parameters)).append(" AND ");
         }
+    }
+
+    /** Adds {@code value} to the parameters and returns the SQL standing for it beside the timestamp column. */
+    private String timestamp(Temporal value, List<Object> parameters) {
+        parameters.add(config.dialect().bindable(value));
+        return config.dialect().timestampPlaceholder(value, timestampHasZone);
     }
 
     /**
@@ -295,8 +319,9 @@ final class TableReader implements AutoCloseable {
             }
             return rows.subList(0, end);
         }
-        String ts = config.timestampExpression();
-        return query(connection, "SELECT * FROM " + from + " WHERE " + ts + " = ?", List.of(last), 0);
+        List<Object> parameters = new ArrayList<>();
+        String sql = "SELECT * FROM " + from + " WHERE " + config.timestampExpression() + " = " + timestamp(last, parameters);
+        return query(connection, sql, parameters, 0);
     }
 
     /** @param maxRows the most rows to read, 0 for all; also in the SQL where the dialect can say it */
@@ -401,7 +426,7 @@ final class TableReader implements AutoCloseable {
         private final int[] keyColumnIndexes;
 
         RowReader(ResultSet rs) throws SQLException {
-            converter = new RowConverter(rs.getMetaData());
+            converter = new RowConverter(rs.getMetaData(), config.dialect());
             idColumn = config.incrementingColumn() == null ? -1 : converter.indexOf(config.incrementingColumn());
             timestampColumns = config.timestampColumns().stream().mapToInt(converter::indexOf).toArray();
             keyColumnIndexes = converter.columnsLabelled(keyColumns == null ? List.of() : keyColumns);

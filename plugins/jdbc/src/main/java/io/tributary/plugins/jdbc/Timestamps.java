@@ -1,8 +1,6 @@
 package io.tributary.plugins.jdbc;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Types;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -26,17 +24,10 @@ final class Timestamps {
     private Timestamps() {
     }
 
+    /** True when a timestamp type of this SQL type and name has a zone, as PostgreSQL and H2 name them. */
     static boolean hasTimeZone(int sqlType, String typeName) {
         String name = typeName == null ? "" : typeName.toLowerCase(Locale.ROOT);
         return sqlType == Types.TIMESTAMP_WITH_TIMEZONE || name.equals("timestamptz") || name.contains("with time zone");
-    }
-
-    /** The column's value, or null; the column must be a timestamp. */
-    static Temporal read(ResultSet rs, int column, int sqlType, String typeName) throws SQLException {
-        if (hasTimeZone(sqlType, typeName)) {
-            return rs.getObject(column, OffsetDateTime.class);
-        }
-        return rs.getObject(column, LocalDateTime.class);
     }
 
     /**

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeoutException;
  * (stamped by the database clock) and {@code version}: each inserts rows and updates rows it
  * inserted, bumping {@code version} and {@code updated_at}. Fast writers commit one short transaction
  * after another; slow writers hold every transaction open for {@link #HOLD_OPEN} before committing,
- * while the fast ones commit rows stamped later. Everything runs on a scheduler, so nothing sleeps.
+ * while the fast ones commit rows stamped later. They write until {@link #finish()}. Everything runs
+ * on a scheduler, so nothing sleeps.
  */
 final class ConcurrentWriters implements AutoCloseable {
     static final Duration HOLD_OPEN = Duration.ofMillis(1200);
@@ -43,18 +44,16 @@ final class ConcurrentWriters implements AutoCloseable {
     private final List<Connection> connections = new ArrayList<>();
     private final List<ScheduledFuture<?>> fastWriters = new ArrayList<>();
     private final int slowWriters;
-    private final int transactionsPerSlowWriter;
+    private volatile boolean finishing;
 
     /**
      * @param now the database clock as the writing statement sees it, e.g. {@code now()}
      */
-    ConcurrentWriters(Connector connector, String table, String now, int fastWriters, int slowWriters,
-                      int transactionsPerSlowWriter) {
+    ConcurrentWriters(Connector connector, String table, String now, int fastWriters, int slowWriters) {
         this.connector = connector;
         this.table = table;
         this.now = now;
         this.slowWriters = slowWriters;
-        this.transactionsPerSlowWriter = transactionsPerSlowWriter;
         this.scheduler = Executors.newScheduledThreadPool(fastWriters + slowWriters);
         this.slowDone = new CompletableFuture<>();
         for (int i = 0; i < fastWriters; i++) {
@@ -96,7 +95,12 @@ final class ConcurrentWriters implements AutoCloseable {
         return slowDone.isDone();
     }
 
-    /** Waits until every writer stopped; rethrows what made one fail. */
+    /** Lets each slow writer commit the transaction it holds open and stop; then the fast ones stop. */
+    void finish() {
+        finishing = true;
+    }
+
+    /** Waits until every writer stopped after {@link #finish()}; rethrows what made one fail. */
     void awaitDone(Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
         slowDone.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         scheduler.shutdown();
@@ -170,7 +174,6 @@ final class ConcurrentWriters implements AutoCloseable {
     /** Holds each transaction open for {@link #HOLD_OPEN}, then commits and begins the next. */
     private final class SlowWriter extends Writer {
         final CompletableFuture<Void> done = new CompletableFuture<>();
-        int committed;
 
         SlowWriter(Connection connection) {
             super(connection);
@@ -188,7 +191,7 @@ final class ConcurrentWriters implements AutoCloseable {
         void commit() {
             try {
                 connection.commit();
-                if (++committed == transactionsPerSlowWriter) {
+                if (finishing) {
                     done.complete(null);
                 } else {
                     scheduler.execute(this::begin);

@@ -40,6 +40,11 @@ final class JdbcAgent {
         return agent.start();
     }
 
+    /** Creates {@code topic} before any agent writes it, so that no producer warns it does not exist yet. */
+    void createTopic(String topic) {
+        agent.broker().createTopic(topic, 1, Map.of());
+    }
+
     static void stopGracefully(AgentProcess process) {
         TestAgent.stopGracefully(process);
     }

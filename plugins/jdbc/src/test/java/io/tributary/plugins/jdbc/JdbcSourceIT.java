@@ -25,6 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -37,13 +38,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The jdbc source in the real agent against PostgreSQL, MariaDB and H2 and a real broker: every
- * mode, concurrent writers with transactions that commit late, a SIGKILL mid-run, {@code validate},
- * and a driver that does not ship with the plugin.
+ * mode, concurrent writers with transactions that commit late, repeated SIGKILLs at random moments,
+ * {@code validate}, and a driver that does not ship with the plugin.
  */
 class JdbcSourceIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BULK_ROWS = 100;
+    /** A life of the agent ends after up to this many new timestamp+incrementing records. */
+    private static final int KILL_WITHIN_ROWS = 300;
 
     @TempDir
     Path dir;
@@ -83,9 +86,19 @@ class JdbcSourceIT {
         return database == Database.H2 ? "timestamp_delay: 3s\n" : "";
     }
 
+    /**
+     * The agent is killed {@code tributary.kills} times (3, 20 with the faults-long profile) at
+     * random moments while writers keep writing: after a random number of new rows reached Kafka,
+     * so each life reads something and dies anywhere in a poll, a transaction or a commit.
+     */
     @ParameterizedTest
     @EnumSource(Database.class)
-    void everyModeDeliversEveryRowsFinalVersionOnceWhileWritersRaceAndTheAgentIsKilled(Database database) throws Exception {
+    void everyModeDeliversEveryRowsFinalVersionOnceWhileWritersRaceAndTheAgentIsKilledAtRandomMoments(Database database)
+            throws Exception {
+        int kills = Integer.getInteger("tributary.kills", 3);
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        String killed = "after " + kills + " kills at random moments (seed " + seed + ")";
         String name = database.name().toLowerCase();
         String rows = "jdbc_it_rows_" + ProcessHandle.current().pid();
         String bulkRows = "jdbc_it_bulk_" + ProcessHandle.current().pid();
@@ -109,49 +122,73 @@ class JdbcSourceIT {
                             + "mode: timestamp+incrementing\ntimestamp_column: updated_at\nincrementing_column: id\n"
                             + "poll_interval: 200ms\nbatch_max_rows: 200\nfetch_size: 50\n"));
 
-            try (ConcurrentWriters writers = new ConcurrentWriters(() -> connect(database), rows, database.now, 6, 2, 8)) {
-                try (AgentProcess first = agent.start()) {
-                    writers.start();
-                    agent.awaitCount(first, topic + "bulk", BULK_ROWS, WAIT);
-                    agent.awaitCount(first, topic + "timestamp-incrementing", 300, WAIT);
-                    assertThat(writers.isDone()).as("the writers still write when the agent is killed").isFalse();
-                    JdbcAgent.crash(first);
+            // A life may end before a source wrote its first record: the last start's must not find its topic missing.
+            for (String mode : List.of("bulk", "incrementing", "timestamp", "timestamp-incrementing")) {
+                agent.createTopic(topic + mode);
+            }
+            try (ConcurrentWriters writers = new ConcurrentWriters(() -> connect(database), rows, database.now, 6, 2)) {
+                writers.start();
+                int delivered = 0;
+                for (int kill = 1; kill <= kills; kill++) {
+                    try (AgentProcess running = agent.start()) {
+                        int killAt = delivered + 1 + random.nextInt(KILL_WITHIN_ROWS);
+                        delivered = agent.awaitCount(running, topic + "timestamp-incrementing", killAt, WAIT).size();
+                        assertThat(writers.isDone()).as("the writers still write at kill %d, %s", kill, killed).isFalse();
+                        JdbcAgent.crash(running);
+                    }
                 }
-                try (AgentProcess second = agent.start()) {
+                int passesBeforeLastStart = bulkPasses(agent.readAll(topic + "bulk")).size();
+                List<String> onePass = IntStream.rangeClosed(1, BULK_ROWS).mapToObj(i -> "bulk-" + i).toList();
+                try (AgentProcess last = agent.start()) {
+                    writers.finish();
                     writers.awaitDone(WAIT);
                     Map<Long, Integer> finalVersions = versions(anchor, rows);
                     assertThat(finalVersions).hasSizeGreaterThan(1000);
                     await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
                         for (String mode : List.of("timestamp-incrementing", "timestamp")) {
                             assertThat(notYetFinal(finalVersions, values(agent.readAll(topic + mode))))
-                                    .as(mode + ": ids whose final version did not arrive (id=version last sent)").isEmpty();
+                                    .as(mode + ": ids whose final version did not arrive (id=version last sent), " + killed).isEmpty();
                         }
                         assertThat(agent.readAll(topic + "incrementing")).hasSizeGreaterThanOrEqualTo(finalVersions.size());
-                        assertThat(agent.readAll(topic + "bulk")).hasSizeGreaterThanOrEqualTo(2 * BULK_ROWS);
+                        List<List<String>> passes = bulkPasses(agent.readAll(topic + "bulk"));
+                        assertThat(passes).as("bulk passes").hasSizeGreaterThan(passesBeforeLastStart);
+                        assertThat(passes.get(passes.size() - 1)).as("bulk: the last start's pass").isEqualTo(onePass);
                     });
-                    JdbcAgent.stopGracefully(second);
-                    assertThat(second.lines()).noneMatch(line -> line.contains("WARN") || line.contains("ERROR"));
+                    JdbcAgent.stopGracefully(last);
+                    assertThat(last.lines()).noneMatch(line -> line.contains("WARN") || line.contains("ERROR"));
 
                     for (String mode : List.of("timestamp-incrementing", "timestamp")) {
                         List<JsonNode> values = values(agent.readAll(topic + mode));
-                        assertThat(notYetFinal(finalVersions, values)).as(mode).isEmpty();
-                        assertThat(duplicates(values, "updated_at")).as(mode + ": (id, updated_at) pairs sent twice").isEmpty();
-                        assertThat(duplicates(values, "version")).as(mode + ": (id, version) pairs sent twice").isEmpty();
+                        assertThat(notYetFinal(finalVersions, values)).as(mode + ", " + killed).isEmpty();
+                        assertThat(duplicates(values, "updated_at")).as(mode + ": (id, updated_at) pairs sent twice, " + killed).isEmpty();
+                        assertThat(duplicates(values, "version")).as(mode + ": (id, version) pairs sent twice, " + killed).isEmpty();
                     }
                     List<Long> inserted = values(agent.readAll(topic + "incrementing")).stream().map(value -> field(value, "id").asLong()).toList();
-                    assertThat(inserted).as("incrementing: every id once, in order").containsExactlyElementsOf(finalVersions.keySet());
-                    // The kill came after the first pass; the restart begins a second one.
-                    List<String> bulkNames = values(agent.readAll(topic + "bulk")).stream().map(value -> field(value, "name").asText()).toList();
-                    List<String> onePass = IntStream.rangeClosed(1, BULK_ROWS).mapToObj(i -> "bulk-" + i).toList();
-                    List<String> twoPasses = new ArrayList<>(onePass);
-                    twoPasses.addAll(onePass);
-                    assertThat(bulkNames).as("bulk: one whole pass per start").containsExactlyElementsOf(twoPasses);
+                    assertThat(inserted).as("incrementing: every id once, in order, " + killed).containsExactlyElementsOf(finalVersions.keySet());
+                    // Every start begins a pass; a kill may cut it short, the last start's is whole.
+                    List<List<String>> passes = bulkPasses(agent.readAll(topic + "bulk"));
+                    assertThat(passes).as("bulk: one pass per start, " + killed).hasSizeBetween(1, kills + 1)
+                            .allSatisfy(pass -> assertThat(pass).isEqualTo(onePass.subList(0, pass.size())));
+                    assertThat(passes.get(passes.size() - 1)).as("bulk: the last pass, " + killed).isEqualTo(onePass);
                 }
             } finally {
                 execute(database, "DROP TABLE IF EXISTS " + rows);
                 execute(database, "DROP TABLE IF EXISTS " + bulkRows);
             }
         }
+    }
+
+    /** The bulk rows' names, cut into passes, each starting at bulk-1; the newest last. */
+    private static List<List<String>> bulkPasses(List<ConsumerRecord<byte[], byte[]>> records) {
+        List<List<String>> passes = new ArrayList<>();
+        for (JsonNode value : values(records)) {
+            String name = field(value, "name").asText();
+            if (name.equals("bulk-1") || passes.isEmpty()) {
+                passes.add(new ArrayList<>());
+            }
+            passes.get(passes.size() - 1).add(name);
+        }
+        return passes;
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
@@ -26,6 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class JdbcSourceModesTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    /** Rows of one timestamp in everyModeReadsEachRowVersionOnce..., more than its batch_max_rows. */
+    private static final int GROUP = 12;
+    private static final int ROWS = 20 + GROUP;
 
     @TempDir
     Path dataDir;
@@ -58,19 +62,14 @@ class JdbcSourceModesTest {
         String table = db.createTable();
         try {
             insertRows(db, table, 20);
-            // Five rows of one transaction share their timestamp: a group across the page size.
-            try (var connection = db.connect(); var statement = connection.createStatement()) {
-                connection.setAutoCommit(false);
-                for (int i = 0; i < 5; i++) {
-                    statement.execute("INSERT INTO " + table + " (name) VALUES ('batch')");
-                }
-                connection.commit();
-            }
+            // The rows of one statement share their timestamp: a group of 12 with pages of 10 rows,
+            // which timestamp mode reads whole in one page, as its position is a timestamp alone.
+            db.execute("INSERT INTO " + table + " (name) VALUES " + String.join(", ", Collections.nCopies(GROUP, "('group')")));
             Map<String, Position> committed;
             RecordingSourceContext context = new RecordingSourceContext("orders", dataDir, Map.of());
             try (TaskDriver driver = TaskDriver.start(Database.task(yaml(db, table, mode)), context)) {
-                List<SourceRecord> first = driver.pollUntil(25, TIMEOUT);
-                assertThat(ids(first)).hasSize(25).containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 25).boxed().toList());
+                List<SourceRecord> first = driver.pollUntil(ROWS, TIMEOUT);
+                assertThat(ids(first)).hasSize(ROWS).containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, ROWS).boxed().toList());
                 if (mode != Mode.BULK) {
                     assertThat(ids(first)).isSorted();
                 }
@@ -79,11 +78,11 @@ class JdbcSourceModesTest {
                     assertThat(key(record)).isEqualTo(field(record, "id").asText());
                     assertThat(record.headers()).extracting(h -> h.key()).containsExactly("tributary.source", "tributary.table");
                 });
-                assertThat(context.counter("jdbc.rows.read")).isEqualTo(25);
+                assertThat(context.counter("jdbc.rows.read")).isEqualTo(ROWS);
                 driver.commitAll();
 
                 if (mode == Mode.BULK) {
-                    assertThat(ids(driver.pollUntil(25, TIMEOUT))).hasSize(25);
+                    assertThat(ids(driver.pollUntil(ROWS, TIMEOUT))).hasSize(ROWS);
                     assertThat(driver.committedPositions()).isEmpty();
                     return;
                 }
@@ -94,18 +93,18 @@ class JdbcSourceModesTest {
                     assertThat(updates).allSatisfy(r -> assertThat(field(r, "name").asText()).isEqualTo("changed"));
                 } else {
                     insertRows(db, table, 2);
-                    assertThat(ids(driver.pollUntil(2, TIMEOUT))).containsExactly(26L, 27L);
+                    assertThat(ids(driver.pollUntil(2, TIMEOUT))).containsExactly(ROWS + 1L, ROWS + 2L);
                 }
                 assertThat(driver.pollFor(Duration.ofMillis(400))).isEmpty();
                 driver.commitAll();
                 committed = driver.committedPositions();
             }
             if (mode.usesIncrementing()) {
-                assertThat(committed.get(table).get("id")).isEqualTo(mode == Mode.INCREMENTING ? "27" : "7");
+                assertThat(committed.get(table).get("id")).isEqualTo(mode == Mode.INCREMENTING ? "34" : "7");
             }
 
             insertRows(db, table, 1);
-            long expectedId = mode == Mode.INCREMENTING ? 28 : 26;
+            long expectedId = mode == Mode.INCREMENTING ? ROWS + 3 : ROWS + 1;
             RecordingSourceContext restarted = new RecordingSourceContext("orders", dataDir, committed);
             try (TaskDriver driver = TaskDriver.start(Database.task(yaml(db, table, mode)), restarted)) {
                 assertThat(ids(driver.pollUntil(1, TIMEOUT))).containsExactly(expectedId);
@@ -126,7 +125,10 @@ class JdbcSourceModesTest {
         Database db = Database.POSTGRESQL;
         String table = db.createTable();
         try {
-            insertRows(db, table, 35);
+            // Stamped a second ago, past the horizon's margin: the first window holds every row.
+            for (int i = 0; i < 35; i++) {
+                db.execute("INSERT INTO " + table + " (name, updated_at) VALUES ('row', now() - interval '1 second')");
+            }
             String yaml = db.connectionYaml() + "table: " + table + "\nmode: " + mode.settingValue()
                     + "\npoll_interval: 5s\nbatch_max_rows: 10\n"
                     + (mode.usesIncrementing() ? "incrementing_column: id\n" : "")
@@ -185,6 +187,69 @@ class JdbcSourceModesTest {
                 assertThat(records.get(1).checkpoint().stream()).isEqualTo("query");
                 assertThat(key(records.get(1))).isEqualTo("3");
                 assertThat(driver.pollFor(Duration.ofMillis(500))).isEmpty();
+            }
+        } finally {
+            db.dropTable(table);
+        }
+    }
+
+    /**
+     * A list of timestamp columns is read as their COALESCE: a row is stamped by its first column
+     * that is not NULL, and a row whose columns are all NULL is never read.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Database.class, names = {"POSTGRESQL", "MARIADB"})
+    void aListOfTimestampColumnsReadsTheFirstThatIsNotNull(Database db) throws Exception {
+        String table = "jdbc_coalesce_" + ProcessHandle.current().pid();
+        String type = db == Database.POSTGRESQL ? "TIMESTAMPTZ" : "TIMESTAMP(6) NULL";
+        db.execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, name VARCHAR(10), updated_at " + type + ", created_at " + type + ")");
+        try {
+            db.execute("INSERT INTO " + table + " VALUES (1, 'created', NULL, " + db.now + "), (2, 'updated', " + db.now
+                    + ", NULL), (3, 'never', NULL, NULL)");
+            String yaml = db.connectionYaml() + "table: " + table + "\nmode: timestamp\ntimestamp_column: [updated_at, created_at]\n"
+                    + "poll_interval: 100ms\n";
+            RecordingSourceContext context = new RecordingSourceContext("orders", dataDir, Map.of());
+            try (TaskDriver driver = TaskDriver.start(Database.task(yaml), context)) {
+                assertThat(ids(driver.pollUntil(2, TIMEOUT))).containsExactlyInAnyOrder(1L, 2L);
+                db.execute("UPDATE " + table + " SET name = 'changed', updated_at = " + db.now + " WHERE id = 1");
+                List<SourceRecord> changed = driver.pollUntil(1, TIMEOUT);
+                assertThat(ids(changed)).containsExactly(1L);
+                assertThat(field(changed.get(0), "name").asText()).isEqualTo("changed");
+                assertThat(driver.pollFor(Duration.ofMillis(400))).isEmpty();
+            }
+        } finally {
+            db.dropTable(table);
+        }
+    }
+
+    @Test
+    void aListOfTimestampColumnsWithAndWithoutATimeZoneIsRefused() throws Exception {
+        Database db = Database.POSTGRESQL;
+        String table = "jdbc_mixed_" + ProcessHandle.current().pid();
+        db.execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, updated_at TIMESTAMPTZ, created_at TIMESTAMP)");
+        try {
+            String yaml = db.connectionYaml() + "table: " + table + "\nmode: timestamp\ntimestamp_column: [updated_at, created_at]\n";
+            assertThat(Database.task(yaml).check()).containsExactly("table " + table + ": timestamp_column lists columns with"
+                    + " a time zone (updated_at) and without one: list columns of one kind");
+        } finally {
+            db.dropTable(table);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Database.class)
+    void timestampInitialSkipsRowsStampedBeforeIt(Database db) throws Exception {
+        String table = db.createTable();
+        try {
+            db.execute("INSERT INTO " + table + " (name, updated_at) VALUES ('old', TIMESTAMP '2023-12-31 23:59:59.999999'),"
+                    + " ('first of the year', TIMESTAMP '2024-01-01 00:00:00')");
+            insertRows(db, table, 1);
+            String yaml = db.connectionYaml() + "table: " + table + "\nmode: timestamp+incrementing\ntimestamp_column: updated_at\n"
+                    + "incrementing_column: id\ntimestamp_initial: 2024-01-01T00:00:00Z\npoll_interval: 100ms\n";
+            RecordingSourceContext context = new RecordingSourceContext("orders", dataDir, Map.of());
+            try (TaskDriver driver = TaskDriver.start(Database.task(yaml), context)) {
+                assertThat(ids(driver.pollUntil(2, TIMEOUT))).containsExactly(2L, 3L);
+                assertThat(driver.pollFor(Duration.ofMillis(400))).isEmpty();
             }
         } finally {
             db.dropTable(table);

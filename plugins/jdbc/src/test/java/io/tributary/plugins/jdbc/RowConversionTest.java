@@ -30,17 +30,20 @@ class RowConversionTest {
         String table = "jdbc_types_" + ProcessHandle.current().pid();
         db.execute("CREATE TABLE " + table + " (id BIGSERIAL PRIMARY KEY, amount NUMERIC(20,6), price NUMERIC, ratio DOUBLE PRECISION,"
                 + " flag BOOLEAN, created TIMESTAMPTZ, local_time TIMESTAMP, day DATE, uid UUID, doc JSONB, raw BYTEA,"
-                + " tags TEXT[], counts INT[], note TEXT)");
+                + " tags TEXT[], counts INT[], stamps TIMESTAMPTZ[], local_stamps TIMESTAMP[], note TEXT)");
         try {
-            db.execute("INSERT INTO " + table + " (amount, price, ratio, flag, created, local_time, day, uid, doc, raw, tags, counts, note)"
+            db.execute("INSERT INTO " + table + " (amount, price, ratio, flag, created, local_time, day, uid, doc, raw, tags, counts, stamps,"
+                    + " local_stamps, note)"
                     + " VALUES (12345678901234.500000, 0.1, 1.5, true, '2024-03-01 10:15:30.123456+02', '2024-03-01 10:15:30.000001',"
                     + " '2024-03-01', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{\"a\": [1, 2.50], \"b\": null}', '\\x00ff10',"
-                    + " ARRAY['x', 'y'], ARRAY[1, 2], NULL)");
+                    + " ARRAY['x', 'y'], ARRAY[1, 2], ARRAY['2024-03-01 10:15:30.123456+02', NULL]::timestamptz[],"
+                    + " ARRAY['2024-03-01 10:15:30.000001']::timestamp[], NULL)");
             SourceRecord record = readOneRow(db, table);
             assertThat(valueText(record)).isEqualTo("{\"id\":1,\"amount\":12345678901234.500000,\"price\":0.1,\"ratio\":1.5,"
                     + "\"flag\":true,\"created\":\"2024-03-01T08:15:30.123456Z\",\"local_time\":\"2024-03-01T10:15:30.000001\","
                     + "\"day\":\"2024-03-01\",\"uid\":\"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11\",\"doc\":{\"a\":[1,2.50],\"b\":null},"
-                    + "\"raw\":\"AP8Q\",\"tags\":[\"x\",\"y\"],\"counts\":[1,2],\"note\":null}");
+                    + "\"raw\":\"AP8Q\",\"tags\":[\"x\",\"y\"],\"counts\":[1,2],\"stamps\":[\"2024-03-01T08:15:30.123456Z\",null],"
+                    + "\"local_stamps\":[\"2024-03-01T10:15:30.000001\"],\"note\":null}");
             assertThat(key(record)).isEqualTo("1");
         } finally {
             db.dropTable(table);
