@@ -8,4 +8,11 @@ interface FrameProblems {
 
     /** The stream cannot be framed any more (a bad octet count, say); the connection is being closed. */
     void badFrame(String reason);
+
+    /**
+     * This side closed the connection (the stop's deadline, {@code idle_timeout}, an error) while it
+     * held {@code bytes} of a message its sender had not finished: they are dropped, never delivered
+     * as if complete.
+     */
+    void discarded(int bytes);
 }

@@ -20,7 +20,9 @@ final class MessageIntake {
     void datagram(byte[] message, String peer) {
         metrics.received(Transport.UDP, message.length);
         byte[] trimmed = withoutLineEnds(message);
-        if (trimmed.length > 0 && !queue.offer(records.toRecord(trimmed, peer))) {
+        if (trimmed.length == 0) {
+            metrics.emptyMessages.increment();
+        } else if (!queue.offer(records.toRecord(trimmed, peer))) {
             metrics.udpDropped.increment();
             problems.warn("udp_dropped", "Dropped a UDP message from " + peer
                     + ": the queue is full (Kafka is slower than the senders)");
@@ -31,7 +33,11 @@ final class MessageIntake {
     boolean streamed(Transport transport, byte[] message, String peer) {
         metrics.received(transport, message.length);
         byte[] trimmed = withoutLineEnds(message);
-        return trimmed.length > 0 && queue.add(records.toRecord(trimmed, peer));
+        if (trimmed.length == 0) {
+            metrics.emptyMessages.increment();
+            return false;
+        }
+        return queue.add(records.toRecord(trimmed, peer));
     }
 
     /**

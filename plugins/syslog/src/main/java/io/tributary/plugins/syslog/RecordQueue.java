@@ -101,6 +101,11 @@ final class RecordQueue {
         return size <= maxMessages / 2 && bytes <= maxBytes / 2;
     }
 
+    /** True while a paused sender may add without the queue passing its bound. */
+    boolean hasRoom() {
+        return size < maxMessages && bytes < maxBytes;
+    }
+
     int size() {
         return size;
     }

@@ -3,14 +3,19 @@ package io.tributary.plugins.syslog;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.util.function.Consumer;
 
 /**
  * Takes the messages of one TCP or TLS connection from its {@link SyslogFrameDecoder}, and stops
  * reading the connection when the queue is full; the sender's own buffers then hold the rest.
+ * Closes the connection once its sender closed its side, and when it stayed silent for
+ * {@code idle_timeout} while it was read.
  */
 final class StreamHandler extends ChannelInboundHandlerAdapter implements FrameProblems {
     private final Transport transport;
@@ -52,11 +57,27 @@ final class StreamHandler extends ChannelInboundHandlerAdapter implements FrameP
     }
 
     @Override
+    public void discarded(int bytes) {
+        intake.metrics().discardedBytes.increment(bytes);
+        intake.problems().warn("discarded", "Discarded " + bytes + " bytes of an unfinished message from " + peer
+                + ": the " + transport.scheme() + " connection was closed before its sender ended the message");
+    }
+
+    @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess()) {
             intake.metrics().tlsHandshakesFailed.increment();
             intake.problems().warn("tls_handshake", "TLS handshake with " + peer + " failed: "
                     + rootMessage(handshake.cause()));
+            ctx.close();
+        } else if (event instanceof ChannelInputShutdownEvent
+                || event instanceof SslCloseCompletionEvent close && close.isSuccess()) {
+            // The decoder before this handler has delivered the sender's last message.
+            ctx.close();
+        } else if (event instanceof IdleStateEvent && ctx.channel().config().isAutoRead()) {
+            // A paused connection is silent because it is not read: that is no reason to close it. Closing
+            // an idle one is what idle_timeout asks for, so it is counted, not logged as a problem.
+            intake.metrics().connectionsIdleClosed.increment();
             ctx.close();
         }
         ctx.fireUserEventTriggered(event);

@@ -4,6 +4,7 @@ import io.tributary.api.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,6 +15,7 @@ import java.util.Set;
  * The settings of one {@code syslog} source, checked. The defaults live here and nowhere else; the
  * module's README and sample.yaml repeat them.
  *
+ * @param idleTimeout {@code null} when off: silent connections stay open
  * @param tlsClientCa {@code null} unless clients must present a certificate signed by it
  */
 record SyslogConfig(
@@ -27,6 +29,8 @@ record SyslogConfig(
         ZoneId timezone,
         long queueMaxBytes,
         int queueMaxMessages,
+        int udpReceiveBufferBytes,
+        Duration idleTimeout,
         Path tlsCert,
         Path tlsKey,
         Path tlsClientCa) {
@@ -34,11 +38,31 @@ record SyslogConfig(
     static final String DEFAULT_FORMAT = "auto";
     static final String DEFAULT_FRAMING = "auto";
     static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
-    static final int DEFAULT_MAX_CONNECTIONS = 1000;
+    /**
+     * rsyslog's imtcp default (MaxSessions); with the other defaults it keeps what the source may
+     * hold (see {@link #memoryBoundBytes}) under a third of the launcher's 128 MiB heap.
+     */
+    static final int DEFAULT_MAX_CONNECTIONS = 200;
     static final String DEFAULT_KEY = "hostname";
     static final String LOCAL_TIMEZONE = "local";
     static final long DEFAULT_QUEUE_MAX_BYTES = 8L * 1024 * 1024;
     static final int DEFAULT_QUEUE_MAX_MESSAGES = 10_000;
+    /** Holds a burst of thousands of typical datagrams while the event loop is busy elsewhere. */
+    static final int DEFAULT_UDP_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+    static final int MIN_UDP_RECEIVE_BUFFER_BYTES = 4 * 1024;
+    static final int MAX_UDP_RECEIVE_BUFFER_BYTES = 1024 * 1024 * 1024;
+    /**
+     * Off by default, as in rsyslog's imtcp, Vector and Telegraf: senders keep quiet connections open
+     * for hours, and a plain TCP sender may lose the message it writes into a connection the
+     * receiver closed before it notices.
+     */
+    static final String IDLE_TIMEOUT_OFF = "off";
+    static final Duration MIN_IDLE_TIMEOUT = Duration.ofSeconds(1);
+    /**
+     * The most a connection reads at once. Syslog lines are short, so 16 KiB reads cost little more
+     * CPU than Netty's default of up to 64 KiB, and hold a quarter of the memory per connection.
+     */
+    static final int READ_BUFFER_BYTES = 16 * 1024;
 
     /** RFC 5424 §6.1: every receiver must take messages of 480 bytes. */
     static final int MIN_MESSAGE_BYTES = 480;
@@ -76,6 +100,8 @@ record SyslogConfig(
             settings.error("queue_max_messages", "must be at least 1, got " + queueMaxMessages);
             queueMaxMessages = DEFAULT_QUEUE_MAX_MESSAGES;
         }
+        int udpReceiveBufferBytes = readUdpReceiveBuffer(settings, listen);
+        Duration idleTimeout = readIdleTimeout(settings);
 
         boolean tlsListener = listen.stream().anyMatch(address -> address.transport() == Transport.TLS);
         boolean tlsSet = settings.has("tls");
@@ -87,7 +113,48 @@ record SyslogConfig(
             settings.error("tls", "is set but listen has no tls:// address");
         }
         return new SyslogConfig(topic, listen, format, framing, (int) maxMessageBytes, maxConnections, key,
-                timezone, queueMaxBytes, queueMaxMessages, tlsCert, tlsKey, tlsClientCa);
+                timezone, queueMaxBytes, queueMaxMessages, udpReceiveBufferBytes, idleTimeout, tlsCert, tlsKey,
+                tlsClientCa);
+    }
+
+    /**
+     * About the most memory the source holds: the queue, plus per connection one partial message and
+     * one read (the frames of a read wait undecoded while the queue is full), plus per connection one
+     * record past the queue's bound (the one that filled it). Records are about as large as their
+     * messages; TLS connections add about 32 KiB each for their TLS records.
+     */
+    long memoryBoundBytes() {
+        return queueMaxBytes + (long) maxConnections * (2L * maxMessageBytes + 1 + READ_BUFFER_BYTES);
+    }
+
+    private static int readUdpReceiveBuffer(Settings settings, List<ListenAddress> listen) {
+        long bytes = settings.getSize("udp_receive_buffer_bytes", DEFAULT_UDP_RECEIVE_BUFFER_BYTES);
+        if (bytes < MIN_UDP_RECEIVE_BUFFER_BYTES || bytes > MAX_UDP_RECEIVE_BUFFER_BYTES) {
+            settings.error("udp_receive_buffer_bytes", "must be from 4KiB to 1GiB, got " + bytes + " bytes");
+            return DEFAULT_UDP_RECEIVE_BUFFER_BYTES;
+        }
+        boolean udpListener = listen.stream().anyMatch(address -> address.transport() == Transport.UDP);
+        if (settings.has("udp_receive_buffer_bytes") && !udpListener && !listen.isEmpty()) {
+            settings.error("udp_receive_buffer_bytes", "is set but listen has no udp:// address");
+        }
+        return (int) bytes;
+    }
+
+    private static Duration readIdleTimeout(Settings settings) {
+        String written = settings.getString("idle_timeout", IDLE_TIMEOUT_OFF);
+        if (written.equals(IDLE_TIMEOUT_OFF)) {
+            return null;
+        }
+        if (written.isEmpty() || !Character.isDigit(written.charAt(0))) {
+            settings.error("idle_timeout", "must be off or a duration like 10m, got \"" + written + "\"");
+            return null;
+        }
+        Duration timeout = settings.getDuration("idle_timeout", null);
+        if (timeout != null && timeout.compareTo(MIN_IDLE_TIMEOUT) < 0) {
+            settings.error("idle_timeout", "must be off or at least 1s, got " + timeout.toMillis() + "ms");
+            return null;
+        }
+        return timeout;
     }
 
     private static List<ListenAddress> readListen(Settings settings) {

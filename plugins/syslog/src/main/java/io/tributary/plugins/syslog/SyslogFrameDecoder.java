@@ -1,22 +1,43 @@
 package io.tributary.plugins.syslog;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Splits a TCP or TLS stream into messages (RFC 6587), emitting each as a {@code byte[]} without its
- * framing. Holds at most {@code maxMessageBytes} (plus one read) per connection: an oversized message
+ * framing. Holds at most {@code maxMessageBytes} plus one read per connection: an oversized message
  * is skipped as it arrives and reported; a stream that cannot be framed any more is reported and
  * closed. One instance per connection.
+ *
+ * <p>While the channel does not read (the queue is full), the complete messages of the last read
+ * wait here undecoded instead of growing the queue; {@link #DECODE_HELD_MESSAGES} decodes them when it
+ * reads again. At the end of the stream, a last message without its newline is delivered only when
+ * the sender closed the connection; when this side closes it, such a partial message is discarded
+ * and reported.
+ *
+ * <p>Needs {@code ALLOW_HALF_CLOSURE}: the sender's close then arrives as a
+ * {@link ChannelInputShutdownEvent}, apart from a close by this side.
  */
 final class SyslogFrameDecoder extends ByteToMessageDecoder {
+    /** The user event that makes a decoder emit the messages it held while its channel did not read. */
+    static final Object DECODE_HELD_MESSAGES = new Object() {
+        @Override
+        public String toString() {
+            return "DECODE_HELD_MESSAGES";
+        }
+    };
     /** Enough digits for any length worth reading; more is garbage. */
     private static final int MAX_LENGTH_DIGITS = 10;
 
     private final int maxMessageBytes;
     private final FrameProblems problems;
+    private final LongAdder bufferedBytes;
     private Framing framing;
     /** Octet counting: the length of the message being read, or -1 while reading the length. */
     private long messageLength = -1;
@@ -25,58 +46,157 @@ final class SyslogFrameDecoder extends ByteToMessageDecoder {
     /** Newline framing: how far the current message was already searched for its delimiter. */
     private int searched;
     private boolean failed;
+    /** The sender closed its side (TCP FIN, or a TLS close_notify): it wrote everything it meant to. */
+    private boolean senderClosed;
+    /** What this decoder holds, as last added to {@link #bufferedBytes}. */
+    private int held;
 
-    SyslogFrameDecoder(Framing framing, int maxMessageBytes, FrameProblems problems) {
+    /** @param bufferedBytes the bytes all connections hold; this decoder adds and removes its own */
+    SyslogFrameDecoder(Framing framing, int maxMessageBytes, FrameProblems problems, LongAdder bufferedBytes) {
         this.framing = framing;
         this.maxMessageBytes = maxMessageBytes;
         this.problems = problems;
+        this.bufferedBytes = bufferedBytes;
     }
 
-    /** What this connection holds of messages not complete yet; for tests of the memory bound. */
+    /** What this connection holds of messages not handed on yet. */
     int bufferedBytes() {
-        ByteBuf buffer = internalBuffer();
-        return buffer.readableBytes();
+        return internalBuffer().readableBytes();
     }
 
     @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) throws Exception {
+        super.channelRead(ctx, message);
+        trackBufferedBytes();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event == DECODE_HELD_MESSAGES) {
+            // Decodes the held bytes as if an empty read had come.
+            channelRead(ctx, Unpooled.EMPTY_BUFFER);
+            return;
+        }
+        if (event instanceof ChannelInputShutdownEvent
+                || event instanceof SslCloseCompletionEvent close && close.isSuccess()) {
+            senderClosed = true;
+        }
+        // On ChannelInputShutdownEvent, ByteToMessageDecoder runs decodeLast before passing the event on.
+        super.userEventTriggered(ctx, event);
+        trackBufferedBytes();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        super.channelInactive(ctx);
+        trackBufferedBytes();
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        bufferedBytes.add(-held);
+        held = 0;
+    }
+
+    private void trackBufferedBytes() {
+        int now = bufferedBytes();
+        bufferedBytes.add(now - held);
+        held = now;
+    }
+
+    /**
+     * Emits at most one message per call, so that when it fills the queue the channel stops reading
+     * before the next one is decoded (ByteToMessageDecoder calls again while bytes are consumed).
+     */
+    @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (ctx.channel().config().isAutoRead()) {
+            decodeOne(ctx, in, out);
+        }
+    }
+
+    /** The connection ends: every complete message is emitted, then what is left is judged. */
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        while (!failed && in.isReadable()) {
+            int readable = in.readableBytes();
+            int emitted = out.size();
+            decodeOne(ctx, in, out);
+            if (out.size() == emitted && in.readableBytes() == readable) {
+                break;
+            }
+        }
+        if (failed || !in.isReadable()) {
+            return;
+        }
+        int rest = in.readableBytes();
+        if (!senderClosed) {
+            problems.discarded(rest);
+        } else if (framing != Framing.OCTET_COUNTING) {
+            // The sender closed after a last message without its newline: it is complete all the same.
+            int length = trailingCrTrimmed(in, in.readerIndex() + rest);
+            if (length > 0) {
+                out.add(copy(in, length));
+            }
+        } else {
+            problems.badFrame("the connection closed inside a message, " + rest + " bytes of it were received");
+        }
+        in.skipBytes(rest);
+    }
+
+    private void decodeOne(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (failed) {
             in.skipBytes(in.readableBytes());
             return;
         }
-        if (framing == Framing.AUTO) {
-            if (!in.isReadable()) {
-                return;
-            }
-            framing = isDigit(in.getByte(in.readerIndex())) ? Framing.OCTET_COUNTING : Framing.NEWLINE;
+        if (framing == Framing.AUTO && !chooseFraming(in)) {
+            return;
         }
         if (framing == Framing.OCTET_COUNTING) {
             decodeOctetCounted(ctx, in, out);
         } else {
-            decodeLines(in, out);
+            decodeLine(in, out);
         }
     }
 
-    @Override
-    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        decode(ctx, in, out);
-        if (failed || !in.isReadable()) {
-            return;
+    /**
+     * RFC 6587 §3.4.1 octet counting is {@code MSG-LEN SP SYSLOG-MSG}, MSG-LEN a non-zero digit and
+     * more digits: the connection uses it when it starts so, with a length no message can exceed;
+     * anything else (a line starting with {@code 2024-}, say) is newline framing. False when only
+     * digits came so far.
+     */
+    private boolean chooseFraming(ByteBuf in) {
+        int start = in.readerIndex();
+        int available = in.readableBytes();
+        if (available == 0) {
+            return false;
         }
-        if (framing == Framing.NEWLINE && skipping == 0) {
-            // The sender closed after a last message without its newline: it is complete all the same.
-            int length = trailingCrTrimmed(in, in.readerIndex() + in.readableBytes());
-            if (length > 0) {
-                out.add(copy(in, length));
+        byte first = in.getByte(start);
+        if (first < '1' || first > '9') {
+            framing = Framing.NEWLINE;
+            return true;
+        }
+        long length = 0;
+        for (int i = 0; i < Math.min(available, MAX_LENGTH_DIGITS + 1); i++) {
+            byte b = in.getByte(start + i);
+            if (b == ' ') {
+                framing = length <= SyslogConfig.MAX_MESSAGE_BYTES_LIMIT ? Framing.OCTET_COUNTING : Framing.NEWLINE;
+                return true;
             }
-        } else if (framing == Framing.OCTET_COUNTING && skipping == 0) {
-            problems.badFrame("the connection closed inside a message, " + in.readableBytes()
-                    + " bytes of it were received");
+            if (!isDigit(b)) {
+                framing = Framing.NEWLINE;
+                return true;
+            }
+            length = length * 10 + (b - '0');
         }
-        in.skipBytes(in.readableBytes());
+        if (available > MAX_LENGTH_DIGITS) {
+            framing = Framing.NEWLINE;
+            return true;
+        }
+        return false;
     }
 
-    private void decodeLines(ByteBuf in, List<Object> out) {
+    private void decodeLine(ByteBuf in, List<Object> out) {
         while (in.isReadable()) {
             int from = in.readerIndex() + searched;
             int to = in.writerIndex();
@@ -106,12 +226,16 @@ final class SyslogFrameDecoder extends ByteToMessageDecoder {
             }
             searched = 0;
             int length = trailingCrTrimmed(in, delimiter);
+            boolean emit = length > 0 && length <= maxMessageBytes;
             if (length > maxMessageBytes) {
                 problems.oversized(length);
-            } else if (length > 0) {
+            } else if (emit) {
                 out.add(copy(in, length));
             }
             in.readerIndex(delimiter + 1);
+            if (emit) {
+                return;
+            }
         }
     }
 
@@ -141,6 +265,7 @@ final class SyslogFrameDecoder extends ByteToMessageDecoder {
             out.add(copy(in, (int) messageLength));
             in.skipBytes((int) messageLength);
             messageLength = -1;
+            return;
         }
     }
 

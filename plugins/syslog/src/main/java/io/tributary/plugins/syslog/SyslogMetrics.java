@@ -4,6 +4,7 @@ import io.tributary.api.PluginMetrics;
 import io.tributary.api.PluginMetrics.Counter;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /** The metrics of one syslog source; names as the module's README lists them. */
@@ -16,6 +17,12 @@ final class SyslogMetrics {
     final Counter udpDropped;
     final Counter connectionsRejected;
     final Counter tlsHandshakesFailed;
+    final Counter emptyMessages;
+    final Counter discardedBytes;
+    final Counter stopUnreadBytes;
+    final Counter connectionsIdleClosed;
+    /** What the TCP and TLS connections hold of messages not handed on yet; their decoders keep it. */
+    final LongAdder connectionBufferedBytes = new LongAdder();
 
     SyslogMetrics(PluginMetrics metrics, RecordQueue queue, Supplier<Number> openConnections) {
         for (Transport transport : Transport.values()) {
@@ -37,9 +44,25 @@ final class SyslogMetrics {
                 "TCP/TLS connections closed at once because max_connections were open");
         tlsHandshakesFailed = metrics.counter("syslog.tls.handshakes.failed",
                 "TLS connections closed because the handshake failed");
+        emptyMessages = metrics.counter("syslog.messages.empty",
+                "Messages with nothing but line ends (a datagram or an octet-counted frame), skipped");
+        discardedBytes = metrics.counter("syslog.messages.discarded_bytes",
+                "Bytes of unfinished messages dropped because this side closed their TCP/TLS connection");
+        stopUnreadBytes = metrics.counter("syslog.stop.unread_bytes",
+                "Bytes senders had sent that were still unread in the kernel when a stop closed their connections");
+        connectionsIdleClosed = metrics.counter("syslog.connections.idle_closed",
+                "TCP/TLS connections closed because nothing came for idle_timeout");
+        metrics.gauge("syslog.connections.buffered_bytes",
+                "Bytes the TCP/TLS connections hold of messages not queued yet", connectionBufferedBytes::sum);
         metrics.gauge("syslog.connections.open", "TCP/TLS connections open", openConnections);
         metrics.gauge("syslog.queue.messages", "Messages received and not yet handed to the agent", queue::size);
         metrics.gauge("syslog.queue.bytes", "Bytes of the records in the queue", queue::bytes);
+    }
+
+    /** Only where the kernel tells (Linux), and only with a UDP listener. */
+    void udpReceiveBufferDrops(PluginMetrics metrics, Supplier<Number> drops) {
+        metrics.gauge("syslog.udp.receive_buffer.dropped",
+                "UDP messages the kernel dropped because the receive buffer (udp_receive_buffer_bytes) was full", drops);
     }
 
     void received(Transport transport, int messageBytes) {

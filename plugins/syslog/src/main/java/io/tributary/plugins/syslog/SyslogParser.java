@@ -7,6 +7,7 @@ import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.MonthDay;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -353,14 +354,22 @@ final class SyslogParser {
         }
     }
 
-    /** This year, unless that puts the message well in the future: then it was sent last year (a December message read in January). */
+    /**
+     * This year, unless that puts the message well in the future (a December message read in January)
+     * or this year has no such day (Feb 29): then the latest year before it that has that day.
+     */
     private ZonedDateTime withLikelyYear(int month, int day, LocalTime time) {
+        MonthDay date = MonthDay.of(month, day);
         ZonedDateTime now = ZonedDateTime.now(clock).withZoneSameInstant(timezone);
-        ZonedDateTime candidate = LocalDateTime.of(LocalDate.of(now.getYear(), month, day), time).atZone(timezone);
-        if (candidate.isAfter(now.plusDays(FUTURE_TOLERANCE_DAYS))) {
-            candidate = LocalDateTime.of(LocalDate.of(now.getYear() - 1, month, day), time).atZone(timezone);
+        int year = now.getYear();
+        if (!date.isValidYear(year) || date.atYear(year).atTime(time).atZone(timezone)
+                .isAfter(now.plusDays(FUTURE_TOLERANCE_DAYS))) {
+            year--;
+            while (!date.isValidYear(year)) {
+                year--;
+            }
         }
-        return candidate;
+        return date.atYear(year).atTime(time).atZone(timezone);
     }
 
     private static int month(Cursor cursor) {

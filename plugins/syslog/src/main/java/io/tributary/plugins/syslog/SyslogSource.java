@@ -2,6 +2,7 @@ package io.tributary.plugins.syslog;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -10,14 +11,18 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
 import io.tributary.api.SourceContext;
 import io.tributary.api.SourceRecord;
 import io.tributary.api.SourceTask;
@@ -46,15 +51,20 @@ public final class SyslogSource implements SourceTask {
      * wrote a burst and closed finds it all handed over, one that stays connected delays the stop
      * by this much at most.
      */
-    private static final long STOP_READING_NANOS = TimeUnit.SECONDS.toNanos(2);
+    static final long STOP_READING_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final long STOP_CHECK_MILLIS = 50;
+    /** How long a task on an event loop may take before the stop gives up waiting for it. */
+    private static final long EVENT_LOOP_TASK_MILLIS = 1000;
     /** The largest UDP payload; a bigger receive buffer would never fill. */
     private static final int MAX_DATAGRAM_BYTES = 65_535;
+    /** Netty's default, set here so that it is documented: a client silent before its handshake holds a connection this long. */
+    static final long TLS_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
     private final SyslogConfig config;
     private final Clock clock;
     private final RecordQueue queue;
     private final AtomicInteger openConnections = new AtomicInteger();
+    private final Set<Channel> openChannels = ConcurrentHashMap.newKeySet();
     private final Set<Channel> pausedChannels = ConcurrentHashMap.newKeySet();
     private final List<ListenAddress> boundAddresses = new ArrayList<>();
     private final List<Channel> listeners = new ArrayList<>();
@@ -63,6 +73,7 @@ public final class SyslogSource implements SourceTask {
     private volatile long stopReadingAt;
     private boolean backlogCounted;
     private Logger logger;
+    private SyslogMetrics metrics;
     private MessageIntake intake;
 
     SyslogSource(SyslogConfig config, Clock clock) {
@@ -75,7 +86,7 @@ public final class SyslogSource implements SourceTask {
     public void start(SourceContext context) throws Exception {
         logger = context.logger();
         ProblemLog problems = new ProblemLog(logger);
-        SyslogMetrics metrics = new SyslogMetrics(context.metrics(), queue, openConnections::get);
+        metrics = new SyslogMetrics(context.metrics(), queue, openConnections::get);
         intake = new MessageIntake(new RecordFactory(config, clock, metrics, problems), queue, metrics, problems);
         SslContext sslContext = sslContext();
         eventLoops = new MultiThreadIoEventLoopGroup(EVENT_LOOP_THREADS,
@@ -95,6 +106,42 @@ public final class SyslogSource implements SourceTask {
                 listeners.add(bound.channel());
             }
             logger.info("Listening for syslog on {}{}", actual, address.port() == 0 ? " (port 0 asked)" : "");
+            if (address.transport() == Transport.UDP) {
+                reportReceiveBuffer(actual, (DatagramChannel) bound.channel());
+            }
+        }
+        List<InetSocketAddress> udpSockets = udpSockets();
+        if (!udpSockets.isEmpty() && KernelSockets.available()) {
+            metrics.udpReceiveBufferDrops(context.metrics(), () -> kernelDrops(udpSockets));
+        }
+    }
+
+    /** NaN in the unlikely case that the kernel's table cannot be read any more. */
+    private static Number kernelDrops(List<InetSocketAddress> udpSockets) {
+        long drops = 0;
+        for (InetSocketAddress socket : udpSockets) {
+            long socketDrops = KernelSockets.udpDrops(socket);
+            if (socketDrops < 0) {
+                return Double.NaN;
+            }
+            drops += socketDrops;
+        }
+        return drops;
+    }
+
+    /** Linux grants at most net.core.rmem_max; Java reports what it granted in the terms it was asked. */
+    private void reportReceiveBuffer(ListenAddress address, DatagramChannel channel) {
+        int granted = channel.config().getReceiveBufferSize();
+        if (granted < config.udpReceiveBufferBytes()) {
+            logger.info("The system granted {} a receive buffer of {} bytes, less than udp_receive_buffer_bytes ({});"
+                    + " on Linux, raise net.core.rmem_max to get more", address, granted, config.udpReceiveBufferBytes());
+        }
+    }
+
+    private List<InetSocketAddress> udpSockets() {
+        synchronized (boundAddresses) {
+            return listeners.stream().filter(DatagramChannel.class::isInstance)
+                    .map(listener -> (InetSocketAddress) listener.localAddress()).toList();
         }
     }
 
@@ -120,6 +167,7 @@ public final class SyslogSource implements SourceTask {
         return new Bootstrap()
                 .group(eventLoops)
                 .channel(NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, config.udpReceiveBufferBytes())
                 .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(bufferBytes))
                 .handler(new DatagramHandler(intake, config.maxMessageBytes()));
     }
@@ -129,19 +177,29 @@ public final class SyslogSource implements SourceTask {
                 .group(eventLoops)
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                // A sender's close then reaches the decoder apart from a close by this side.
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.RECVBUF_ALLOCATOR,
+                        new AdaptiveRecvByteBufAllocator(64, 2048, SyslogConfig.READ_BUFFER_BYTES))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         if (!admit(channel)) {
                             return;
                         }
+                        if (config.idleTimeout() != null) {
+                            channel.pipeline().addLast(new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0,
+                                    TimeUnit.MILLISECONDS));
+                        }
                         if (transport == Transport.TLS) {
-                            channel.pipeline().addLast(sslContext.newHandler(channel.alloc()));
+                            SslHandler tls = sslContext.newHandler(channel.alloc());
+                            tls.setHandshakeTimeoutMillis(TLS_HANDSHAKE_TIMEOUT_MILLIS);
+                            channel.pipeline().addLast(tls);
                         }
                         StreamHandler handler = new StreamHandler(transport, intake, config.maxMessageBytes(),
                                 SyslogSource.this::pause);
-                        channel.pipeline().addLast(
-                                new SyslogFrameDecoder(config.framing(), config.maxMessageBytes(), handler), handler);
+                        channel.pipeline().addLast(new SyslogFrameDecoder(config.framing(), config.maxMessageBytes(),
+                                handler, metrics.connectionBufferedBytes), handler);
                     }
                 });
     }
@@ -157,7 +215,9 @@ public final class SyslogSource implements SourceTask {
             channel.close();
             return false;
         }
+        openChannels.add(channel);
         channel.closeFuture().addListener(closed -> {
+            openChannels.remove(channel);
             openConnections.decrementAndGet();
             pausedChannels.remove(channel);
         });
@@ -171,10 +231,14 @@ public final class SyslogSource implements SourceTask {
         pausedChannels.add(channel);
     }
 
+    /** Reads the paused channels again, first the messages their decoders held back. */
     private void resumePausedChannels() {
         for (Channel channel : pausedChannels) {
             if (pausedChannels.remove(channel)) {
-                channel.eventLoop().execute(() -> channel.config().setAutoRead(true));
+                channel.eventLoop().execute(() -> {
+                    channel.config().setAutoRead(true);
+                    channel.pipeline().fireUserEventTriggered(SyslogFrameDecoder.DECODE_HELD_MESSAGES);
+                });
             }
         }
     }
@@ -193,8 +257,10 @@ public final class SyslogSource implements SourceTask {
 
     /**
      * After {@link #stop} the open connections are read until their senders close them or
-     * {@link #STOP_READING_NANOS} passed, then closed; what they still decode on the way joins the
-     * queue, so the queue only counts as empty once every event loop has finished.
+     * {@link #STOP_READING_NANOS} passed, then cut; what they still decode on the way joins the
+     * queue, so the queue only counts as empty once every event loop has finished. While stopping,
+     * a paused connection reads again as soon as the queue has room, to read as much as the agent
+     * takes before the deadline.
      */
     private List<SourceRecord> drainAfterStop() throws InterruptedException {
         EventLoopGroup loops = eventLoops;
@@ -204,9 +270,12 @@ public final class SyslogSource implements SourceTask {
         }
         while (true) {
             if (loops != null && !loops.isShuttingDown()) {
-                if (openConnections.get() == 0 || System.nanoTime() - stopReadingAt >= 0) {
+                if (System.nanoTime() - stopReadingAt >= 0) {
+                    cutOpenConnections(STOP_READING_NANOS / 1_000_000_000 + " s after the stop");
+                }
+                if (openChannels.isEmpty()) {
                     loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-                } else if (!pausedChannels.isEmpty() && queue.isBelowLowWater()) {
+                } else if (!pausedChannels.isEmpty() && queue.hasRoom()) {
                     resumePausedChannels();
                 }
             }
@@ -217,6 +286,38 @@ public final class SyslogSource implements SourceTask {
                 return records;
             }
         }
+    }
+
+    /**
+     * Stops reading the connections still open, counts what their senders had sent that was never
+     * read (the kernel knows on Linux), and closes them. Their decoders then hand on the complete
+     * messages they held and discard, counted, what is left of an unfinished one.
+     */
+    private void cutOpenConnections(String when) {
+        // A channel whose close is still being reported is not open any more.
+        List<Channel> open = openChannels.stream().filter(Channel::isOpen).toList();
+        if (open.isEmpty()) {
+            return;
+        }
+        // Nothing is read after this, so what the kernel holds now is exactly what is lost.
+        List<Future<?>> stopped = open.stream()
+                .<Future<?>>map(channel -> channel.eventLoop().submit(() -> channel.config().setAutoRead(false)))
+                .toList();
+        stopped.forEach(done -> done.awaitUninterruptibly(EVENT_LOOP_TASK_MILLIS));
+        long unread = KernelSockets.unreadBytes(open.stream()
+                .map(channel -> new KernelSockets.Connection((InetSocketAddress) channel.localAddress(),
+                        (InetSocketAddress) channel.remoteAddress()))
+                .toList());
+        if (unread > 0) {
+            metrics.stopUnreadBytes.increment(unread);
+            logger.warn("Closing {} connections still open {}: {} bytes their senders had sent were not read yet"
+                    + " and are lost", open.size(), when, unread);
+        } else {
+            logger.info("Closing {} connections still open {}{}", open.size(), when, unread == 0
+                    ? ": their senders had sent nothing more" : "; this system does not tell what they had sent unread");
+        }
+        open.forEach(Channel::close);
+        open.forEach(channel -> channel.closeFuture().awaitUninterruptibly(EVENT_LOOP_TASK_MILLIS));
     }
 
     /**
@@ -240,20 +341,33 @@ public final class SyslogSource implements SourceTask {
     /** Closes the listeners at once; the open connections are read on in {@link #drainAfterStop}. */
     @Override
     public void stop() {
+        if (stopping) {
+            return;
+        }
         stopReadingAt = System.nanoTime() + STOP_READING_NANOS;
         stopping = true;
-        synchronized (boundAddresses) {
-            listeners.forEach(Channel::close);
-        }
+        closeListeners();
         queue.wakeUp();
     }
 
+    private void closeListeners() {
+        synchronized (boundAddresses) {
+            listeners.forEach(Channel::close);
+        }
+    }
+
+    /** After a drain the event loops have ended; otherwise (a failed start or poll) the connections are cut here. */
     @Override
     public void close() {
         EventLoopGroup loops = eventLoops;
-        if (loops != null) {
-            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (loops == null) {
+            return;
         }
+        if (!loops.isShuttingDown()) {
+            closeListeners();
+            cutOpenConnections("as the source closes");
+        }
+        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
     /** The addresses listened on, in {@code listen} order, with the ports the system picked for port 0. */

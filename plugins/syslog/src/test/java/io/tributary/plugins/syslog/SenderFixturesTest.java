@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 
 /** The exact JSON value for what real senders put on the wire (see src/test/resources/senders). */
@@ -65,17 +66,38 @@ class SenderFixturesTest {
     }
 
     @Test
-    void rsyslogForwardingTemplates() throws Exception {
+    void rsyslogForwardingTemplatesOverUdp() throws Exception {
         SyslogMessage protocol23 = parser.parse(trimmed("rsyslog-SyslogProtocol23Format.bin"));
         SyslogMessage forward = parser.parse(fixture("rsyslog-ForwardFormat.bin"));
         SyslogMessage traditional = parser.parse(fixture("rsyslog-TraditionalForwardFormat.bin"));
 
-        SyslogMessage expected = new SyslogMessage("2026-11-23T18:40:01.123456+01:00", "web01", "sshd", "4242", null,
-                10, 6, Map.of(), "Accepted publickey for deploy from 10.0.0.5 port 52144 ssh2");
-        assertThat(protocol23).isEqualTo(expected);
-        assertThat(forward).isEqualTo(expected);
-        assertThat(traditional).isEqualTo(new SyslogMessage("2026-11-23T18:40:01Z", "web01", "sshd", "4242", null,
-                10, 6, Map.of(), expected.message()));
+        String text = "Accepted publickey for deploy from 10.0.0.5 port 52144 ssh2";
+        // RSYSLOG_SyslogProtocol23Format writes a message from the local socket with the space after its tag.
+        assertThat(protocol23).isEqualTo(new SyslogMessage("2026-12-01T18:48:44.636036+00:00", "web01", "sshd", "32312",
+                null, 10, 6, Map.of(), " " + text));
+        assertThat(forward).isEqualTo(new SyslogMessage("2026-12-01T18:48:44.636036+00:00", "web01", "sshd", "32312",
+                null, 10, 6, Map.of(), text));
+        assertThat(traditional).isEqualTo(new SyslogMessage("2026-12-01T18:48:44Z", "web01", "sshd", "32312", null,
+                10, 6, Map.of(), text));
+    }
+
+    @Test
+    void rsyslogForwardingOverTcpWithOctetCountingAndWithNewlines() throws Exception {
+        List<String> octetCounted = framed("rsyslog-SyslogProtocol23Format-tcp-octet-counted.bin");
+        List<String> newline = framed("rsyslog-TraditionalForwardFormat-tcp.bin");
+
+        assertThat(octetCounted).containsExactly(
+                "<86>1 2026-12-01T18:48:44.636036+00:00 web01 sshd 32312 - -  Accepted publickey for deploy from 10.0.0.5"
+                        + " port 52144 ssh2\n",
+                "<30>1 2026-12-01T18:48:44.942142+00:00 web01 systemd - - -  Started Session 7 of User alice.\n");
+        assertThat(newline).containsExactly(
+                "<86>Dec  1 18:48:44 web01 sshd[32312]: Accepted publickey for deploy from 10.0.0.5 port 52144 ssh2",
+                "<30>Dec  1 18:48:44 web01 systemd: Started Session 7 of User alice.");
+        assertThat(parser.parse(MessageIntake.withoutLineEnds(bytes(octetCounted.get(1))))).isEqualTo(new SyslogMessage(
+                "2026-12-01T18:48:44.942142+00:00", "web01", "systemd", null, null, 3, 6, Map.of(),
+                " Started Session 7 of User alice."));
+        assertThat(parser.parse(bytes(newline.get(1)))).isEqualTo(new SyslogMessage("2026-12-01T18:48:44Z", "web01",
+                "systemd", null, null, 3, 6, Map.of(), "Started Session 7 of User alice."));
     }
 
     @Test
@@ -121,7 +143,12 @@ class SenderFixturesTest {
             public void badFrame(String reason) {
                 throw new AssertionError(reason);
             }
-        }));
+
+            @Override
+            public void discarded(int bytes) {
+                throw new AssertionError("discarded " + bytes);
+            }
+        }, new LongAdder()));
         channel.writeInbound(Unpooled.wrappedBuffer(fixture(name)));
         channel.finish();
         for (Object frame; (frame = channel.readInbound()) != null; ) {
@@ -134,6 +161,10 @@ class SenderFixturesTest {
     private static byte[] trimmed(String name) {
         String text = new String(fixture(name), StandardCharsets.UTF_8);
         return text.stripTrailing().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     static byte[] fixture(String name) {

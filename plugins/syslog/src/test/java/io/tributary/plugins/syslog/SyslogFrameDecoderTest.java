@@ -3,10 +3,15 @@ package io.tributary.plugins.syslog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 
 class SyslogFrameDecoderTest {
@@ -23,7 +28,13 @@ class SyslogFrameDecoderTest {
         public void badFrame(String reason) {
             problems.add("bad frame: " + reason);
         }
+
+        @Override
+        public void discarded(int bytes) {
+            problems.add("discarded " + bytes);
+        }
     };
+    private final LongAdder bufferedBytes = new LongAdder();
 
     @Test
     void octetCountingSplitsByLengthEvenWithNewlinesInside() {
@@ -42,6 +53,39 @@ class SyslogFrameDecoderTest {
         write(channel, "<13>one\n<13>two\r\n\n\r\n<13>three\0<13>four\n");
 
         assertThat(frames(channel)).containsExactly("<13>one", "<13>two", "<13>three", "<13>four");
+    }
+
+    @Test
+    void autoTakesANewlineSenderWhoseFirstLineStartsWithDigitsNotFollowedByALength() {
+        EmbeddedChannel date = channel(Framing.AUTO);
+        EmbeddedChannel number = channel(Framing.AUTO);
+        EmbeddedChannel hugeNumber = channel(Framing.AUTO);
+
+        write(date, "2024-11-23T18:40:01Z web01 app: first\n<13>second\n");
+        write(number, "42\n<13>x\n");
+        write(hugeNumber, "20241123 nightly job done\n");
+
+        assertThat(frames(date)).containsExactly("2024-11-23T18:40:01Z web01 app: first", "<13>second");
+        assertThat(frames(number)).containsExactly("42", "<13>x");
+        assertThat(frames(hugeNumber)).containsExactly("20241123 nightly job done");
+        assertThat(problems).isEmpty();
+        assertThat(date.isOpen()).isTrue();
+    }
+
+    @Test
+    void autoWaitsForTheByteAfterTheDigitsBeforeChoosing() {
+        EmbeddedChannel octets = channel(Framing.AUTO);
+        EmbeddedChannel lines = channel(Framing.AUTO);
+
+        write(octets, "12");
+        write(lines, "12");
+        assertThat(frames(octets)).isEmpty();
+        write(octets, " <13>a b c de");
+        write(lines, ":00 tick\n");
+
+        assertThat(frames(octets)).containsExactly("<13>a b c de");
+        assertThat(frames(lines)).containsExactly("12:00 tick");
+        assertThat(problems).isEmpty();
     }
 
     @Test
@@ -164,24 +208,103 @@ class SyslogFrameDecoderTest {
         EmbeddedChannel channel = channel(Framing.NEWLINE);
 
         write(channel, "<13>one\n<13>two");
+        senderCloses(channel);
+
+        assertThat(frames(channel)).containsExactly("<13>one", "<13>two");
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void lastLineWithoutNewlineIsKeptWhenATlsSenderSendsCloseNotify() {
+        EmbeddedChannel channel = channel(Framing.NEWLINE);
+
+        write(channel, "<13>one\n<13>two");
+        channel.pipeline().fireUserEventTriggered(SslCloseCompletionEvent.SUCCESS);
         channel.finish();
 
         assertThat(frames(channel)).containsExactly("<13>one", "<13>two");
     }
 
     @Test
-    void octetCountedMessageCutByTheCloseIsABadFrame() {
+    void unfinishedMessageIsDiscardedAndReportedWhenThisSideCloses() {
+        EmbeddedChannel lines = channel(Framing.NEWLINE);
+        EmbeddedChannel octets = channel(Framing.OCTET_COUNTING);
+
+        write(lines, "<13>one\n<13>tw");
+        write(octets, "7 <13>one20 <13>cut");
+        lines.close();
+        octets.close();
+
+        assertThat(frames(lines)).containsExactly("<13>one");
+        assertThat(frames(octets)).containsExactly("<13>one");
+        assertThat(problems).containsExactly("discarded 6", "discarded 7");
+        assertThat(bufferedBytes.sum()).isZero();
+    }
+
+    @Test
+    void octetCountedMessageCutByTheSendersCloseIsABadFrame() {
         EmbeddedChannel channel = channel(Framing.OCTET_COUNTING);
 
         write(channel, "20 <13>cut");
-        channel.finish();
+        senderCloses(channel);
 
         assertThat(frames(channel)).isEmpty();
         assertThat(problems).containsExactly("bad frame: the connection closed inside a message, 7 bytes of it were received");
     }
 
+    @Test
+    void whileTheChannelDoesNotReadTheMessagesOfTheLastReadWaitUndecoded() {
+        EmbeddedChannel channel = channel(Framing.NEWLINE);
+        channel.pipeline().addLast(new PauseAfterEachMessage());
+
+        write(channel, "<13>a\n<13>b\n<13>c\n<13>unfini");
+
+        assertThat(frames(channel)).containsExactly("<13>a");
+        assertThat(decoder(channel).bufferedBytes()).isEqualTo(22);
+        assertThat(bufferedBytes.sum()).isEqualTo(22);
+        resume(channel);
+        assertThat(frames(channel)).containsExactly("<13>b");
+        resume(channel);
+        resume(channel);
+        assertThat(frames(channel)).containsExactly("<13>c");
+        assertThat(bufferedBytes.sum()).isEqualTo(10);
+    }
+
+    @Test
+    void theSendersCloseDeliversEveryMessageHeldWhileTheChannelDidNotRead() {
+        EmbeddedChannel channel = channel(Framing.OCTET_COUNTING);
+        channel.pipeline().addLast(new PauseAfterEachMessage());
+
+        write(channel, "5 <13>a5 <13>b8 <13>last");
+        senderCloses(channel);
+
+        assertThat(frames(channel)).containsExactly("<13>a", "<13>b", "<13>last");
+        assertThat(problems).isEmpty();
+        assertThat(bufferedBytes.sum()).isZero();
+    }
+
     private EmbeddedChannel channel(Framing framing) {
-        return new EmbeddedChannel(new SyslogFrameDecoder(framing, MAX, recorder));
+        return new EmbeddedChannel(new SyslogFrameDecoder(framing, MAX, recorder, bufferedBytes));
+    }
+
+    /** What the source's Netty channel does when the sender closes its side (ALLOW_HALF_CLOSURE), then the close. */
+    private static void senderCloses(EmbeddedChannel channel) {
+        channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        channel.finish();
+    }
+
+    private static void resume(EmbeddedChannel channel) {
+        channel.config().setAutoRead(true);
+        channel.pipeline().fireUserEventTriggered(SyslogFrameDecoder.DECODE_HELD_MESSAGES);
+    }
+
+    /** Stops reading after every message, as the source does when each one fills its queue. */
+    private static final class PauseAfterEachMessage extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            ctx.channel().config().setAutoRead(false);
+            ctx.fireChannelRead(message);
+        }
     }
 
     private static SyslogFrameDecoder decoder(EmbeddedChannel channel) {

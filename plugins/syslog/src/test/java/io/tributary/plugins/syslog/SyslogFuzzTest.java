@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.helpers.NOPLogger;
@@ -53,7 +54,8 @@ class SyslogFuzzTest {
         for (Format format : Format.values()) {
             for (RecordKey key : List.of(RecordKey.HOSTNAME, RecordKey.SEVERITY)) {
                 SyslogConfig config = new SyslogConfig("t", List.of(), format, Framing.AUTO, MAX_MESSAGE_BYTES, 1, key,
-                        ZoneId.of("America/New_York"), 1 << 20, 10, null, null, null);
+                        ZoneId.of("America/New_York"), 1 << 20, 10, SyslogConfig.DEFAULT_UDP_RECEIVE_BUFFER_BYTES, null, null,
+                        null, null);
                 SyslogMetrics metrics = new SyslogMetrics(context.metrics(), new RecordQueue(1, 1), () -> 0);
                 factories.add(new RecordFactory(config, SyslogParserTest.NOW, metrics, new ProblemLog(NOPLogger.NOP_LOGGER)));
             }
@@ -160,7 +162,12 @@ class SyslogFuzzTest {
                 public void badFrame(String reason) {
                     problems.add(reason);
                 }
-            });
+
+                @Override
+                public void discarded(int bytes) {
+                    problems.add("discarded");
+                }
+            }, new LongAdder());
             EmbeddedChannel channel = new EmbeddedChannel(decoder);
             byte[] bytes = stream(random);
             int offset = 0;

@@ -1,6 +1,7 @@
 package io.tributary.plugins.syslog;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -115,6 +117,48 @@ class SyslogIT {
             agent.stopGracefully();
 
             Delivered.assertExactlyOnce(values(agent.readAll()), expected);
+        }
+    }
+
+    @Test
+    void mutualTlsTakesAClientWithACertificateSignedByClientCaAndRejectsOthers() throws Exception {
+        int count = 100;
+        TestCertificate server = TestCertificate.create(dir, "server");
+        TestCertificate clientCa = TestCertificate.createAuthority(dir, "clients-ca");
+        TestCertificate signed = clientCa.issue(dir, "client");
+        TestCertificate selfSigned = TestCertificate.create(dir, "impostor");
+        String tls = "    tls: { cert: \"%s\", key: \"%s\", client_ca: \"%s\" }\n"
+                .formatted(server.certPem, server.keyPem, clientCa.certPem);
+        try (SyslogAgent agent = SyslogAgent.start(dir, "syslog-mtls", List.of("\"tls://127.0.0.1:0\""), tls)) {
+            assertRejected(signed.clientContext(server, false), agent.port("tls"));
+            assertRejected(selfSigned.clientContext(server, true), agent.port("tls"));
+            await().atMost(WAIT).until(() -> agent.metric("tributary_syslog_tls_handshakes_failed_total") == 2);
+
+            List<String> expected = new ArrayList<>();
+            try (SSLSocket trusted = (SSLSocket) signed.clientContext(server, true).getSocketFactory()
+                    .createSocket("127.0.0.1", agent.port("tls"))) {
+                StringBuilder lines = new StringBuilder();
+                for (int seq = 0; seq < count; seq++) {
+                    lines.append(Messages.withoutStructuredData(seq, "mtls")).append('\n');
+                    expected.add(Messages.withoutStructuredDataJson(seq, "mtls", trusted.getLocalPort()));
+                }
+                write(trusted, lines.toString());
+                agent.awaitCount(count, WAIT);
+            }
+            agent.stopGracefully();
+
+            Delivered.assertExactlyOnce(values(agent.readAll()), expected);
+        }
+    }
+
+    /** The handshake fails on the client's side too: its first read meets the server's alert or close. */
+    private static void assertRejected(SSLContext client, int port) throws IOException {
+        try (SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout((int) WAIT.toMillis());
+            assertThatThrownBy(() -> {
+                write(socket, Messages.withoutStructuredData(-1, "rejected") + "\n");
+                socket.getInputStream().read();
+            }).isInstanceOf(IOException.class);
         }
     }
 

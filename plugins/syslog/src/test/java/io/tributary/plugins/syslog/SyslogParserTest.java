@@ -195,6 +195,18 @@ class SyslogParserTest {
     }
 
     @Test
+    void rfc3164Feb29InAYearWithoutOneIsFromTheLastLeapYear() throws Exception {
+        Clock leapDayOfThisYear = Clock.fixed(Instant.parse("2028-02-29T12:00:00Z"), ZoneOffset.UTC);
+        Clock sixWeeksBeforeIt = Clock.fixed(Instant.parse("2028-01-15T12:00:00Z"), ZoneOffset.UTC);
+
+        assertThat(auto.parse(bytes("<13>Feb 29 08:00:00 host app: m")).timestamp()).isEqualTo("2024-02-29T08:00:00Z");
+        assertThat(new SyslogParser(Format.AUTO, ZoneOffset.UTC, leapDayOfThisYear)
+                .parse(bytes("<13>Feb 29 08:00:00 host app: m")).timestamp()).isEqualTo("2028-02-29T08:00:00Z");
+        assertThat(new SyslogParser(Format.AUTO, ZoneOffset.UTC, sixWeeksBeforeIt)
+                .parse(bytes("<13>Feb 29 08:00:00 host app: m")).timestamp()).isEqualTo("2024-02-29T08:00:00Z");
+    }
+
+    @Test
     void rfc3164ImpossibleDateIsAParseError() {
         assertParseError("<13>Feb 30 10:00:00 host app: m", "invalid timestamp \"Feb 30 10:00:00\"");
     }

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The syslog source fed by real senders: util-linux {@code logger} over UDP and over TCP with octet
- * counting, and rsyslog forwarding a file over TCP. Needs {@code /usr/bin/logger} (Debian bsdutils)
- * and {@code rsyslogd} (Debian rsyslog); runs in the {@code real-senders} profile only.
+ * counting, and rsyslog forwarding a file over TCP, octet-counted and newline-framed. Needs
+ * {@code /usr/bin/logger} (Debian bsdutils) and {@code rsyslogd} (Debian rsyslog); runs in the
+ * {@code real-senders} profile only.
  */
 class SyslogRealSendersIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -108,7 +109,7 @@ class SyslogRealSendersIT {
         }
         Path input = Files.write(dir.resolve("input.log"), lines);
         try (SyslogAgent agent = SyslogAgent.start(dir, "rsyslog-tcp", List.of("\"tcp://127.0.0.1:0\""), "")) {
-            Process rsyslogd = startRsyslogd(input, agent.port("tcp"));
+            Process rsyslogd = startRsyslogd(input, agent.port("tcp"), "octet-counted", "RSYSLOG_SyslogProtocol23Format");
             try {
                 agent.awaitCount(count, WAIT);
             } finally {
@@ -134,22 +135,55 @@ class SyslogRealSendersIT {
         }
     }
 
+    @Test
+    void rsyslogForwardingItsFileFormatOverTcpIsNewlineFramedThoughEachLineStartsWithADigit() throws Exception {
+        int count = 500;
+        List<String> lines = new ArrayList<>(count);
+        for (int seq = 0; seq < count; seq++) {
+            lines.add("rsyslog file format line " + seq);
+        }
+        Path input = Files.write(dir.resolve("input.log"), lines);
+        try (SyslogAgent agent = SyslogAgent.start(dir, "rsyslog-file-format", List.of("\"tcp://127.0.0.1:0\""), "")) {
+            // RSYSLOG_FileFormat has no <PRI>: each line starts with the year of its RFC 3339 timestamp.
+            Process rsyslogd = startRsyslogd(input, agent.port("tcp"), "traditional", "RSYSLOG_FileFormat");
+            try {
+                agent.awaitCount(count, WAIT);
+            } finally {
+                rsyslogd.toHandle().destroy();
+                assertExited(rsyslogd, dir.resolve("rsyslogd.out"));
+            }
+            assertThat(agent.metric("tributary_syslog_frames_bad_total")).isZero();
+            agent.stopGracefully();
+
+            List<JsonNode> values = json(agent.readAll());
+            List<String> suffixes = messages(values).stream()
+                    .map(message -> message.substring(message.indexOf(" rsyslog-it-host app: ") + 22)).toList();
+            Delivered.assertExactlyOnce(suffixes, lines);
+            assertThat(values).allSatisfy(value -> {
+                assertThat(value.get("message").asText()).matches("20[0-9][0-9]-.* rsyslog-it-host app: .*");
+                assertThat(value.get("parse_error").asText()).isEqualTo("does not start with a priority like <13>");
+            });
+        }
+    }
+
     /**
      * rsyslogd with a generated config that reads {@code input} with imfile and forwards it with
-     * omfwd, octet-counted, in RSYSLOG_SyslogProtocol23Format. Its pid file, state and output stay in
-     * the temp dir; it loads no imuxsock or imklog, so it never touches /dev/log or the kernel log.
+     * omfwd over TCP with this framing and template. Its pid file, state and output stay in the temp
+     * dir; it loads no imuxsock or imklog, so it never touches /dev/log or the kernel log.
+     *
+     * @param framing omfwd's TCP_Framing: {@code octet-counted} or {@code traditional} (newline)
      */
-    private Process startRsyslogd(Path input, int port) throws IOException {
+    private Process startRsyslogd(Path input, int port, String framing, String template) throws IOException {
         Path workDir = Files.createDirectories(dir.resolve("rsyslog-work"));
         Path config = Files.writeString(dir.resolve("rsyslog.conf"), """
                 global(workDirectory="%s" localHostname="rsyslog-it-host")
                 module(load="imfile" mode="inotify")
                 input(type="imfile" file="%s" tag="app:" facility="local5" severity="info" ruleset="forward")
                 ruleset(name="forward") {
-                  action(type="omfwd" target="127.0.0.1" port="%d" protocol="tcp" TCP_Framing="octet-counted"
-                         template="RSYSLOG_SyslogProtocol23Format")
+                  action(type="omfwd" target="127.0.0.1" port="%d" protocol="tcp" TCP_Framing="%s"
+                         template="%s")
                 }
-                """.formatted(workDir, input, port));
+                """.formatted(workDir, input, port, framing, template));
         return start(dir.resolve("rsyslogd.out"), "rsyslogd", "-n", "-f", config.toString(),
                 "-i", dir.resolve("rsyslogd.pid").toString());
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tributary.agent.config.YamlSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,8 +24,9 @@ class SyslogSettingsTest {
 
         assertThat(settings.finish()).isEmpty();
         assertThat(config).isEqualTo(new SyslogConfig("logs.syslog",
-                List.of(new ListenAddress(Transport.UDP, "0.0.0.0", 5514)), Format.AUTO, Framing.AUTO, 65536, 1000,
-                RecordKey.HOSTNAME, ZoneId.systemDefault(), 8L * 1024 * 1024, 10_000, null, null, null));
+                List.of(new ListenAddress(Transport.UDP, "0.0.0.0", 5514)), Format.AUTO, Framing.AUTO, 65536, 200,
+                RecordKey.HOSTNAME, ZoneId.systemDefault(), 8L * 1024 * 1024, 10_000, 4 * 1024 * 1024, null, null, null,
+                null));
     }
 
     @Test
@@ -40,6 +42,8 @@ class SyslogSettingsTest {
                 timezone: Europe/Berlin
                 queue_max_bytes: 1MiB
                 queue_max_messages: 100
+                udp_receive_buffer_bytes: 16MiB
+                idle_timeout: 10m
                 """);
 
         SyslogConfig config = SyslogConfig.read(settings);
@@ -48,7 +52,7 @@ class SyslogSettingsTest {
         assertThat(config).isEqualTo(new SyslogConfig("logs.syslog",
                 List.of(new ListenAddress(Transport.UDP, "::", 514), new ListenAddress(Transport.TCP, "127.0.0.1", 0)),
                 Format.RFC5424, Framing.OCTET_COUNTING, 8192, 5, RecordKey.APP_NAME, ZoneId.of("Europe/Berlin"),
-                1024 * 1024, 100, null, null, null));
+                1024 * 1024, 100, 16 * 1024 * 1024, Duration.ofMinutes(10), null, null, null));
         assertThat(config.listen().get(0)).hasToString("udp://[::]:514");
     }
 
@@ -64,6 +68,8 @@ class SyslogSettingsTest {
                 key: message
                 timezone: Mars/Olympus
                 queue_max_messages: 0
+                udp_receive_buffer_bytes: 1KiB
+                idle_timeout: 500ms
                 lsiten: x
                 """)).containsExactly(
                 "<settings>:2:1: listen: \"http://x:1\" is not an address like udp://0.0.0.0:514: the scheme must be udp, tcp or tls, not http",
@@ -77,7 +83,9 @@ class SyslogSettingsTest {
                 "<settings>:7:1: key: must be one of hostname, app_name, procid, msgid, facility, severity, peer, none, got \"message\"",
                 "<settings>:8:1: timezone: must be local or a time zone like UTC, +02:00 or Europe/Berlin, got \"Mars/Olympus\"",
                 "<settings>:9:1: queue_max_messages: must be at least 1, got 0",
-                "<settings>:10:1: lsiten: unknown setting, did you mean \"listen\"?");
+                "<settings>:10:1: udp_receive_buffer_bytes: must be from 4KiB to 1GiB, got 1024 bytes",
+                "<settings>:11:1: idle_timeout: must be off or at least 1s, got 500ms",
+                "<settings>:12:1: lsiten: unknown setting, did you mean \"listen\"?");
     }
 
     @Test
@@ -120,6 +128,27 @@ class SyslogSettingsTest {
                 "<settings>:5:3: tls.key: cannot read " + dir.resolve("missing-key.pem"),
                 "<settings>:6:3: tls.client_ca: cannot read " + dir.resolve("missing-ca.pem"),
                 "<settings>:7:3: tls.ca: unknown setting");
+    }
+
+    @Test
+    void idleTimeoutIsOffOrADuration() {
+        assertThat(errors("""
+                topic: t
+                listen: tcp://0.0.0.0:514
+                idle_timeout: never
+                """)).containsExactly("<settings>:3:1: idle_timeout: must be off or a duration like 10m, got \"never\"");
+        YamlSettings off = YamlSettings.parse("topic: t\nlisten: tcp://0.0.0.0:514\nidle_timeout: off\n");
+        assertThat(SyslogConfig.read(off).idleTimeout()).isNull();
+        assertThat(off.finish()).isEmpty();
+    }
+
+    @Test
+    void udpReceiveBufferWithoutUdpListenerIsAMistake() {
+        assertThat(errors("""
+                topic: t
+                listen: tcp://0.0.0.0:514
+                udp_receive_buffer_bytes: 8MiB
+                """)).containsExactly("<settings>:3:1: udp_receive_buffer_bytes: is set but listen has no udp:// address");
     }
 
     @Test

@@ -3,6 +3,10 @@ package io.tributary.plugins.syslog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 
 import io.tributary.agent.config.YamlSettings;
 import io.tributary.api.SourceRecord;
@@ -11,6 +15,7 @@ import io.tributary.testkit.TaskDriver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.ServerSocket;
@@ -19,16 +24,21 @@ import java.net.SocketException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 class SyslogSourceTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -197,7 +207,7 @@ class SyslogSourceTest {
     }
 
     @Test
-    void stopHandsOverEveryQueuedRecord() throws Exception {
+    void stopHandsOverEveryQueuedRecordAndTheLastLineOfASenderThatClosed() throws Exception {
         TaskDriver driver = start("listen: [\"tcp://127.0.0.1:0\", \"udp://127.0.0.1:0\"]");
         Socket socket = closeLater(new Socket("127.0.0.1", source.boundAddresses().get(0).port()));
         DatagramSocket datagrams = closeLater(new DatagramSocket());
@@ -207,7 +217,8 @@ class SyslogSourceTest {
             datagrams.send(packet("<13>1 - h udp - - - " + i));
         }
         write(socket, "<13>1 - h tcp - - - unterminated last line");
-        await().atMost(WAIT).until(() -> context.gauge("syslog.queue.messages").intValue() == 100);
+        socket.shutdownOutput();
+        await().atMost(WAIT).until(() -> context.gauge("syslog.queue.messages").intValue() == 101);
 
         driver.close();
 
@@ -312,6 +323,212 @@ class SyslogSourceTest {
         }).isInstanceOf(IOException.class);
         await().atMost(WAIT).until(() -> context.counter("syslog.tls.handshakes.failed") == 1);
         assertThat(driver.pollFor(Duration.ofMillis(600))).isEmpty();
+    }
+
+    @Test
+    void stopDiscardsAndCountsTheUnfinishedLineOfAConnectionStillOpenAtTheDeadline() throws Exception {
+        TaskDriver driver = start("listen: tcp://127.0.0.1:0");
+        Socket socket = closeLater(new Socket("127.0.0.1", source.boundAddresses().get(0).port()));
+        String unfinished = "<13>1 - h a - - - the sender is still writing th";
+        write(socket, "<13>1 - h a - - - complete\n" + unfinished);
+        await().atMost(WAIT).until(() -> context.gauge("syslog.connections.buffered_bytes").intValue()
+                == unfinished.length());
+
+        driver.close();
+
+        assertThat(driver.drained()).extracting(record -> text(record.value()))
+                .singleElement().satisfies(value -> assertThat(value).contains("\"message\":\"complete\""));
+        assertThat(context.counter("syslog.messages.discarded_bytes")).isEqualTo(unfinished.length());
+        assertThat(context.counter("syslog.stop.unread_bytes")).isZero();
+        assertThat(context.gauge("syslog.connections.buffered_bytes").intValue()).isZero();
+    }
+
+    @Test
+    void stopCountsWhatAPausedConnectionLeftUnreadWhenTheAgentTookNothingBeforeTheDeadline() throws Exception {
+        TaskDriver driver = start("listen: tcp://127.0.0.1:0\nqueue_max_messages: 10");
+        Socket socket = closeLater(new Socket("127.0.0.1", source.boundAddresses().get(0).port()));
+        StringBuilder burst = new StringBuilder();
+        for (int i = 0; i < 2000; i++) {
+            burst.append("<13>1 - h a - - - ").append(i).append('\n');
+        }
+        int sent = burst.length();
+        write(socket, burst.toString());
+        await().atMost(WAIT).until(() -> context.gauge("syslog.queue.messages").intValue() >= 10);
+        await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> context.gauge("syslog.queue.messages").intValue() == 10);
+        // As when Kafka is slow: the agent, blocked handing over records, polls again only after the deadline.
+        long stoppedAt = System.nanoTime();
+        source.stop();
+        await().atMost(WAIT).until(() -> System.nanoTime() - stoppedAt > SyslogSource.STOP_READING_NANOS);
+
+        driver.close();
+
+        List<String> messages = driver.drained().stream().map(record -> text(record.value()))
+                .map(value -> value.substring(value.indexOf("\"message\":\"") + 11, value.indexOf("\",\"peer\""))).toList();
+        assertThat(messages).hasSizeGreaterThan(10).hasSizeLessThan(2000);
+        for (int i = 0; i < messages.size(); i++) {
+            assertThat(messages.get(i)).isEqualTo(String.valueOf(i));
+        }
+        long delivered = messages.stream().mapToLong(message -> "<13>1 - h a - - - ".length() + message.length() + 1).sum();
+        long unread = context.counter("syslog.stop.unread_bytes");
+        assertThat(unread).isPositive();
+        assertThat(delivered + context.counter("syslog.messages.discarded_bytes") + unread).isEqualTo(sent);
+    }
+
+    @Test
+    void tlsSenderThatClosesAfterALastLineWithoutNewlineHasItDelivered() throws Exception {
+        TestCertificate server = TestCertificate.create(dir, "server");
+        TaskDriver driver = start("listen: tls://127.0.0.1:0\ntls:\n  cert: " + server.certPem + "\n  key: "
+                + server.keyPem);
+        try (SSLSocket tls = (SSLSocket) server.clientContext(server, false).getSocketFactory()
+                .createSocket("127.0.0.1", source.boundAddresses().get(0).port())) {
+            write(tls, "<13>1 - h a - - - first\n<13>1 - h a - - - last, without newline");
+        }
+
+        assertThat(driver.pollUntil(2, WAIT)).extracting(record -> text(record.value()))
+                .anySatisfy(value -> assertThat(value).contains("\"message\":\"last, without newline\""));
+        await().atMost(WAIT).until(() -> context.gauge("syslog.connections.open").intValue() == 0);
+        assertThat(context.counter("syslog.messages.discarded_bytes")).isZero();
+    }
+
+    @Test
+    void idleTimeoutClosesASilentConnectionButNotAPausedOne() throws Exception {
+        TaskDriver driver = start("listen: tcp://127.0.0.1:0\nidle_timeout: 1s\nqueue_max_messages: 1");
+        int port = source.boundAddresses().get(0).port();
+        Socket paused = closeLater(new Socket("127.0.0.1", port));
+        write(paused, "<13>1 - h a - - - one\n<13>1 - h a - - - two\n<13>1 - h a - - - three\n");
+        await().atMost(WAIT).until(() -> context.gauge("syslog.queue.messages").intValue() == 1);
+        Socket silent = closeLater(new Socket("127.0.0.1", port));
+        silent.setSoTimeout((int) WAIT.toMillis());
+        write(silent, "<13>1 - h a - - - half");
+
+        assertThat(silent.getInputStream().read()).isEqualTo(-1);
+        await().atMost(WAIT).until(() -> context.counter("syslog.messages.discarded_bytes")
+                == "<13>1 - h a - - - half".length());
+        assertThat(context.counter("syslog.connections.idle_closed")).isEqualTo(1);
+        await().during(Duration.ofMillis(1500)).atMost(WAIT)
+                .until(() -> context.gauge("syslog.connections.open").intValue() == 1);
+        assertThat(driver.pollUntil(3, WAIT)).extracting(record -> text(record.value()))
+                .allSatisfy(value -> assertThat(value).containsPattern("\"message\":\"(one|two|three)\""));
+    }
+
+    @Test
+    void messagesOfNothingButLineEndsAreCountedAndSkipped() throws Exception {
+        TaskDriver driver = start("listen: [\"udp://127.0.0.1:0\", \"tcp://127.0.0.1:0\"]");
+        DatagramSocket sender = closeLater(new DatagramSocket());
+        Socket octets = closeLater(new Socket("127.0.0.1", source.boundAddresses().get(1).port()));
+
+        send(sender, "");
+        send(sender, "\r\n");
+        write(octets, "1 \n3 \r\n\u000019 <13>1 - h a - - - x");
+
+        assertThat(driver.pollUntil(1, WAIT)).extracting(record -> text(record.value()))
+                .singleElement().satisfies(value -> assertThat(value).contains("\"message\":\"x\""));
+        await().atMost(WAIT).until(() -> context.counter("syslog.udp.messages") == 2);
+        assertThat(context.counter("syslog.messages.empty")).isEqualTo(4);
+        assertThat(context.counter("syslog.tcp.messages")).isEqualTo(3);
+    }
+
+    @Test
+    void udpDatagramsTheKernelDropsForAFullReceiveBufferAreCounted() throws Exception {
+        assumeTrue(KernelSockets.available(), "the kernel's drop count is read from /proc/net/udp");
+        TaskDriver driver = start("listen: udp://127.0.0.1:0\nudp_receive_buffer_bytes: 4KiB");
+        DatagramSocket sender = closeLater(new DatagramSocket());
+        int count = 20_000;
+        String padding = "p".repeat(1000);
+
+        for (int i = 0; i < count; i++) {
+            send(sender, "<13>1 - h a - - - " + i + " " + padding);
+        }
+        await().atMost(WAIT).until(() -> context.counter("syslog.udp.messages")
+                + context.gauge("syslog.udp.receive_buffer.dropped").longValue() == count);
+
+        assertThat(context.gauge("syslog.udp.receive_buffer.dropped").longValue()).isPositive();
+        int queued = (int) (context.counter("syslog.udp.messages") - context.counter("syslog.udp.dropped"));
+        assertThat(driver.pollUntil(queued, WAIT)).hasSize(queued);
+    }
+
+    @Test
+    void aReceiveBufferLargerThanTheSystemGrantsIsLoggedWithWhatItGranted() throws Exception {
+        assumeTrue(KernelSockets.available(), "Linux caps receive buffers at net.core.rmem_max");
+        long rmemMax = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/net/core/rmem_max")).get(0).trim());
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.tributary.source.syslog")).addAppender(log);
+        try {
+            start("listen: udp://127.0.0.1:0\nudp_receive_buffer_bytes: 1GiB");
+
+            // Linux grants at most rmem_max (doubled for its bookkeeping, which Java halves again when it reports it).
+            Pattern granted = Pattern.compile("The system granted " + Pattern.quote(source.boundAddresses().get(0).toString())
+                    + " a receive buffer of ([0-9]+) bytes, less than udp_receive_buffer_bytes \\(1073741824\\);"
+                    + " on Linux, raise net.core.rmem_max to get more");
+            assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
+                    .filteredOn(line -> granted.matcher(line).matches()).singleElement()
+                    .satisfies(line -> {
+                        Matcher matcher = granted.matcher(line);
+                        assertThat(matcher.matches()).isTrue();
+                        assertThat(Long.parseLong(matcher.group(1))).isEqualTo(rmemMax);
+                    });
+        } finally {
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.tributary.source.syslog")).detachAppender(log);
+        }
+    }
+
+    @Test
+    void manyConnectionsIntoAFullQueueHoldNoMoreThanTheBound() throws Exception {
+        int connections = 200;
+        int perConnection = 1000;
+        int maxMessageBytes = 480;
+        TaskDriver driver = start("listen: tcp://127.0.0.1:0\nqueue_max_messages: 100\nqueue_max_bytes: 64KiB\n"
+                + "max_message_bytes: " + maxMessageBytes + "\nmax_connections: " + connections);
+        List<Thread> senders = new ArrayList<>();
+        AtomicInteger finished = new AtomicInteger();
+        for (int c = 0; c < connections; c++) {
+            Socket socket = closeLater(new Socket("127.0.0.1", source.boundAddresses().get(0).port()));
+            String connection = String.valueOf(c);
+            Thread sender = new Thread(() -> {
+                StringBuilder lines = new StringBuilder();
+                for (int i = 0; i < perConnection; i++) {
+                    lines.append("<13>1 - h c").append(connection).append(" - - - ").append(i).append('\n');
+                }
+                try {
+                    write(socket, lines.toString());
+                    finished.incrementAndGet();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            sender.start();
+            senders.add(sender);
+        }
+        await().atMost(WAIT).until(() -> finished.get() == connections);
+        await().during(Duration.ofMillis(500)).atMost(WAIT).until(new Callable<Boolean>() {
+            private long last = -1;
+
+            @Override
+            public Boolean call() {
+                long now = context.gauge("syslog.queue.bytes").longValue()
+                        + context.gauge("syslog.connections.buffered_bytes").longValue();
+                boolean unchanged = now == last;
+                last = now;
+                return unchanged;
+            }
+        });
+
+        int queued = context.gauge("syslog.queue.messages").intValue();
+        long queuedBytes = context.gauge("syslog.queue.bytes").longValue();
+        long buffered = context.gauge("syslog.connections.buffered_bytes").longValue();
+        List<SourceRecord> records = driver.pollUntil(connections * perConnection, Duration.ofSeconds(120));
+        int largestRecord = records.stream().mapToInt(SourceRecord::sizeInBytes).max().orElseThrow();
+
+        // Each connection adds the record that finds the queue full, then holds at most a partial message and a read.
+        assertThat(queued).isLessThanOrEqualTo(100 + connections);
+        assertThat(queuedBytes).isLessThanOrEqualTo(64 * 1024 + (long) connections * largestRecord);
+        assertThat(buffered).isPositive()
+                .isLessThanOrEqualTo((long) connections * (maxMessageBytes + 1 + SyslogConfig.READ_BUFFER_BYTES));
+        assertThat(records).hasSize(connections * perConnection);
+        for (Thread sender : senders) {
+            sender.join(WAIT.toMillis());
+        }
     }
 
     @Test
