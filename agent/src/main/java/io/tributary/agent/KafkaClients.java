@@ -14,6 +14,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** The configs of the agent's Kafka clients, from {@code kafka:} and {@code agent:}. */
 final class KafkaClients {
+    /**
+     * The producer's {@code batch.size} unless {@code kafka.producer} sets one: 128 KiB, not Kafka's
+     * 16 KiB. Every source's records go through this one producer, and a produce request carries one
+     * batch per partition, so small batches make the broker's per-request work the limit: 128 KiB
+     * took the syslog and jdbc benchmarks from about 50,000 to about 60,000 to 78,000 records a second
+     * on one partition. Each partition being written holds one batch from buffer.memory (32 MiB by
+     * default), which leaves room for some 250 partitions written at once.
+     */
+    static final int DEFAULT_BATCH_SIZE = 128 * 1024;
+
     private KafkaClients() {
     }
 
@@ -22,11 +32,13 @@ final class KafkaClients {
     }
 
     /**
-     * The shared producer's config: {@code kafka.producer} as given, then what the agent owns:
-     * byte-array serializers, idempotence, and in exactly_once the transactional id.
+     * The shared producer's config: {@code kafka.producer} as given, over the agent's own default of
+     * {@link #DEFAULT_BATCH_SIZE}, then what the agent owns: byte-array serializers, idempotence,
+     * and in exactly_once the transactional id.
      */
     static Map<String, Object> producerConfig(AgentConfig config, List<ConfiguredInterceptor> interceptors, MeterRegistry registry) {
         Map<String, Object> props = new HashMap<>(config.kafka().producer());
+        props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, DEFAULT_BATCH_SIZE);
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
         props.putIfAbsent(CommonClientConfigs.CLIENT_ID_CONFIG, transactionalId(config.agent().id()));
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

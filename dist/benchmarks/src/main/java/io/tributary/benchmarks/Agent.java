@@ -18,6 +18,12 @@ final class Agent implements AutoCloseable {
     /** What bin/tributary exports: glibc's per-thread malloc arenas would otherwise swell the JVM's resident memory. */
     static final Map<String, String> PRODUCTION_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
 
+    /**
+     * The agent's own default of the producer's batch.size (KafkaClients.DEFAULT_BATCH_SIZE), which
+     * the baselines' producers get too, so that all write batches of one size.
+     */
+    static final int PRODUCER_BATCH_BYTES = 128 * 1024;
+
     /*
      * The JVM options bin/tributary gives the agent (serial collector, 16 MiB initial and 128 MiB
      * maximum heap: its 512 MiB is only for the quickstart tree's embedded broker, which no case

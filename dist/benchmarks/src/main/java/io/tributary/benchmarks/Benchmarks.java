@@ -74,7 +74,9 @@ public final class Benchmarks {
                     + "and the last append, so JVM start-up is not counted for any contender");
             report.describe("Agent", "JVM options " + String.join(" ", Agent.PRODUCTION_JVM_OPTIONS)
                     + " (after the test kit's, which they override) and " + environment(Agent.PRODUCTION_ENVIRONMENT)
-                    + ", as bin/tributary runs it but with both compilers; producer at Kafka's defaults, "
+                    + ", as bin/tributary runs it but with both compilers; producer at Kafka's defaults but for "
+                    + "the agent's batch.size " + Agent.PRODUCER_BATCH_BYTES + ", which ProducerPerformance and "
+                    + "Connect's producer get too, "
                     + "delivery exactly_once and commit_interval 100ms unless a case says otherwise, file sources "
                     + "with headers: false (the same bytes per record as the baselines)");
             report.describe("Baselines' JVM options", FileThroughputCase.PRODUCER_PERFORMANCE + " "

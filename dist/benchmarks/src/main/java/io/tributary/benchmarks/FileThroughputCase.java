@@ -102,6 +102,7 @@ final class FileThroughputCase {
                         "--throughput", "-1",
                         "--transactional-id", "bench-" + name,
                         "--transaction-duration-ms", COMMIT_INTERVAL_MILLIS,
+                        "--producer-props", "batch.size=" + Agent.PRODUCER_BATCH_BYTES,
                         "--bootstrap-server", session.bootstrapServers()))) {
             child.awaitSuccess(PRODUCER_PERFORMANCE_TIMEOUT);
             return noteRun(name, session.topics().await(topic, records, STALL), records, recordBytes);
@@ -123,6 +124,7 @@ final class FileThroughputCase {
                     "value.converter=org.apache.kafka.connect.storage.StringConverter",
                     "offset.storage.file.filename=" + dir.resolve("connect.offsets"),
                     "offset.flush.interval.ms=" + COMMIT_INTERVAL_MILLIS,
+                    "producer.batch.size=" + Agent.PRODUCER_BATCH_BYTES,
                     "listeners=http://127.0.0.1:" + freePort(),
                     ""));
             Files.writeString(connector, String.join("\n",
