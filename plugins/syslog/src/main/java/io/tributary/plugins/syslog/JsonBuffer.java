@@ -31,10 +31,37 @@ final class JsonBuffer {
         ESCAPES['\\'] = '\\';
     }
 
+    /**
+     * A member name encoded once, quoted and with its colon: the fixed names of every message cost a
+     * copy, not an escaping pass each.
+     */
+    static final class Name {
+        private final byte[] encoded;
+
+        private Name(byte[] encoded) {
+            this.encoded = encoded;
+        }
+    }
+
     private byte[] bytes = new byte[INITIAL_BYTES];
     private int length;
     /** False right after an opening brace or bracket, where the next member needs no comma. */
     private boolean needsComma;
+
+    /** {@code name} encoded for {@link #stringField(Name, String)} and the other members taking a {@link Name}. */
+    static Name encodedName(String name) {
+        JsonBuffer json = new JsonBuffer();
+        json.quoted(name);
+        json.append(':');
+        return new Name(json.toByteArray());
+    }
+
+    /** {@code value} as a JSON string, for a value many messages share: see {@link #encodedField}. */
+    static byte[] encodedString(String value) {
+        JsonBuffer json = new JsonBuffer();
+        json.quoted(value);
+        return json.toByteArray();
+    }
 
     /** Starts the next value, dropping whatever an earlier one left unfinished. */
     void startObject() {
@@ -57,6 +84,12 @@ final class JsonBuffer {
         needsComma = false;
     }
 
+    void startObjectField(Name name) {
+        name(name);
+        append('{');
+        needsComma = false;
+    }
+
     void startArrayField(String name) {
         name(name);
         append('[');
@@ -74,17 +107,22 @@ final class JsonBuffer {
         stringValue(value);
     }
 
-    void numberField(String name, int value) {
+    /** {@code null} is written as JSON null. */
+    void stringField(Name name, String value) {
         name(name);
-        String digits = Integer.toString(value);
-        ensure(digits.length());
-        for (int i = 0; i < digits.length(); i++) {
-            bytes[length++] = (byte) digits.charAt(i);
-        }
+        stringValue(value);
+    }
+
+    /** A member whose value is already JSON: {@code encodedValue} is written as it is. */
+    void encodedField(Name name, byte[] encodedValue) {
+        name(name);
+        ensure(encodedValue.length);
+        System.arraycopy(encodedValue, 0, bytes, length, encodedValue.length);
+        length += encodedValue.length;
         needsComma = true;
     }
 
-    void nullField(String name) {
+    void nullField(Name name) {
         name(name);
         stringValue(null);
     }
@@ -104,6 +142,13 @@ final class JsonBuffer {
         separate();
         quoted(name);
         append(':');
+    }
+
+    private void name(Name name) {
+        separate();
+        ensure(name.encoded.length);
+        System.arraycopy(name.encoded, 0, bytes, length, name.encoded.length);
+        length += name.encoded.length;
     }
 
     private void stringValue(String value) {

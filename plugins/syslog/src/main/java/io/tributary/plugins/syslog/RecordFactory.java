@@ -14,6 +14,35 @@ import java.util.Map;
 final class RecordFactory {
     /** One per event loop thread, reused for every message it reads. */
     private static final ThreadLocal<JsonBuffer> JSON_BUFFERS = ThreadLocal.withInitial(JsonBuffer::new);
+    private static final JsonBuffer.Name TIMESTAMP = JsonBuffer.encodedName("timestamp");
+    private static final JsonBuffer.Name HOSTNAME = JsonBuffer.encodedName("hostname");
+    private static final JsonBuffer.Name APP_NAME = JsonBuffer.encodedName("app_name");
+    private static final JsonBuffer.Name PROCID = JsonBuffer.encodedName("procid");
+    private static final JsonBuffer.Name MSGID = JsonBuffer.encodedName("msgid");
+    private static final JsonBuffer.Name FACILITY = JsonBuffer.encodedName("facility");
+    private static final JsonBuffer.Name FACILITY_CODE = JsonBuffer.encodedName("facility_code");
+    private static final JsonBuffer.Name SEVERITY = JsonBuffer.encodedName("severity");
+    private static final JsonBuffer.Name SEVERITY_CODE = JsonBuffer.encodedName("severity_code");
+    private static final JsonBuffer.Name STRUCTURED_DATA = JsonBuffer.encodedName("structured_data");
+    private static final JsonBuffer.Name MESSAGE = JsonBuffer.encodedName("message");
+    private static final JsonBuffer.Name PEER = JsonBuffer.encodedName("peer");
+    private static final JsonBuffer.Name PARSE_ERROR = JsonBuffer.encodedName("parse_error");
+    /** The JSON of each facility's and severity's name and code, by code: the same few for every message. */
+    private static final byte[][] FACILITY_NAMES = new byte[Priority.facility(Priority.MAX) + 1][];
+    private static final byte[][] FACILITY_CODES = new byte[FACILITY_NAMES.length][];
+    private static final byte[][] SEVERITY_NAMES = new byte[Priority.severity(Priority.MAX) + 1][];
+    private static final byte[][] SEVERITY_CODES = new byte[SEVERITY_NAMES.length][];
+
+    static {
+        for (int code = 0; code < FACILITY_NAMES.length; code++) {
+            FACILITY_NAMES[code] = JsonBuffer.encodedString(Priority.facilityName(code));
+            FACILITY_CODES[code] = Integer.toString(code).getBytes(StandardCharsets.US_ASCII);
+        }
+        for (int code = 0; code < SEVERITY_NAMES.length; code++) {
+            SEVERITY_NAMES[code] = JsonBuffer.encodedString(Priority.severityName(code));
+            SEVERITY_CODES[code] = Integer.toString(code).getBytes(StandardCharsets.US_ASCII);
+        }
+    }
 
     private final String topic;
     private final Format format;
@@ -67,35 +96,35 @@ final class RecordFactory {
     static byte[] json(SyslogMessage parsed, String peer, String text, String parseError) {
         JsonBuffer json = JSON_BUFFERS.get();
         json.startObject();
-        json.stringField("timestamp", parsed == null ? null : parsed.timestamp());
-        json.stringField("hostname", parsed == null ? null : parsed.hostname());
-        json.stringField("app_name", parsed == null ? null : parsed.appName());
-        json.stringField("procid", parsed == null ? null : parsed.procid());
-        json.stringField("msgid", parsed == null ? null : parsed.msgid());
+        json.stringField(TIMESTAMP, parsed == null ? null : parsed.timestamp());
+        json.stringField(HOSTNAME, parsed == null ? null : parsed.hostname());
+        json.stringField(APP_NAME, parsed == null ? null : parsed.appName());
+        json.stringField(PROCID, parsed == null ? null : parsed.procid());
+        json.stringField(MSGID, parsed == null ? null : parsed.msgid());
         if (parsed == null) {
-            json.nullField("facility");
-            json.nullField("facility_code");
-            json.nullField("severity");
-            json.nullField("severity_code");
-            json.nullField("structured_data");
+            json.nullField(FACILITY);
+            json.nullField(FACILITY_CODE);
+            json.nullField(SEVERITY);
+            json.nullField(SEVERITY_CODE);
+            json.nullField(STRUCTURED_DATA);
         } else {
-            json.stringField("facility", Priority.facilityName(parsed.facility()));
-            json.numberField("facility_code", parsed.facility());
-            json.stringField("severity", Priority.severityName(parsed.severity()));
-            json.numberField("severity_code", parsed.severity());
+            json.encodedField(FACILITY, FACILITY_NAMES[parsed.facility()]);
+            json.encodedField(FACILITY_CODE, FACILITY_CODES[parsed.facility()]);
+            json.encodedField(SEVERITY, SEVERITY_NAMES[parsed.severity()]);
+            json.encodedField(SEVERITY_CODE, SEVERITY_CODES[parsed.severity()]);
             writeStructuredData(json, parsed.structuredData());
         }
-        json.stringField("message", text);
-        json.stringField("peer", peer);
+        json.stringField(MESSAGE, text);
+        json.stringField(PEER, peer);
         if (parseError != null) {
-            json.stringField("parse_error", parseError);
+            json.stringField(PARSE_ERROR, parseError);
         }
         json.endObject();
         return json.toByteArray();
     }
 
     private static void writeStructuredData(JsonBuffer json, Map<String, Map<String, Object>> elements) {
-        json.startObjectField("structured_data");
+        json.startObjectField(STRUCTURED_DATA);
         for (Map.Entry<String, Map<String, Object>> element : elements.entrySet()) {
             json.startObjectField(element.getKey());
             for (Map.Entry<String, Object> param : element.getValue().entrySet()) {

@@ -18,8 +18,10 @@ class JsonBufferTest {
         JsonBuffer json = new JsonBuffer();
         json.startObject();
         json.stringField("a", "x");
-        json.nullField("b");
-        json.numberField("c", 23);
+        json.nullField(JsonBuffer.encodedName("b"));
+        json.encodedField(JsonBuffer.encodedName("c"), "23".getBytes(StandardCharsets.US_ASCII));
+        json.stringField(JsonBuffer.encodedName("q\"uoted"), "y");
+        json.encodedField(JsonBuffer.encodedName("t"), JsonBuffer.encodedString("tab\t"));
         json.startObjectField("d");
         json.startObjectField("e@1");
         json.startArrayField("f");
@@ -34,7 +36,7 @@ class JsonBufferTest {
         json.stringField("i", "");
         json.endObject();
 
-        assertThat(text(json.toByteArray())).isEqualTo("{\"a\":\"x\",\"b\":null,\"c\":23,"
+        assertThat(text(json.toByteArray())).isEqualTo("{\"a\":\"x\",\"b\":null,\"c\":23,\"q\\\"uoted\":\"y\",\"t\":\"tab\\t\","
                 + "\"d\":{\"e@1\":{\"f\":[\"1\",null],\"g\":null},\"h\":{}},\"i\":\"\"}");
     }
 
@@ -82,10 +84,10 @@ class JsonBufferTest {
         json.startObject();
         json.stringField("left", "behind");
         json.startObject();
-        json.numberField("n", 1);
+        json.encodedField(JsonBuffer.encodedName("n"), JsonBuffer.encodedString("1"));
         json.endObject();
 
-        assertThat(text(json.toByteArray())).isEqualTo("{\"n\":1}");
+        assertThat(text(json.toByteArray())).isEqualTo("{\"n\":\"1\"}");
     }
 
     @Test
