@@ -46,6 +46,11 @@ final class IdHistory {
         return OptionalLong.of(observations.get(0).maxId());
     }
 
+    /** The highest id observed committed, safe or not yet; empty before the first observation. */
+    OptionalLong newestMaxId() {
+        return observations.isEmpty() ? OptionalLong.empty() : OptionalLong.of(observations.get(observations.size() - 1).maxId());
+    }
+
     private record Observation(Instant time, long maxId) {
     }
 }

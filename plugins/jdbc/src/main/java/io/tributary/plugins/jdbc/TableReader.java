@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.Temporal;
@@ -29,6 +30,12 @@ import javax.sql.DataSource;
 final class TableReader implements AutoCloseable {
     static final String TIMESTAMP_FIELD = "ts";
     static final String ID_FIELD = "id";
+    /**
+     * The first retry of a read held back by an older open transaction: a writer's transaction is
+     * typically open for milliseconds, and two cheap queries (MAX and the open transactions) ten times
+     * a second cost little while it lasts.
+     */
+    static final Duration HELD_BACK_FIRST_RETRY = Duration.ofMillis(100);
 
     private final JdbcSourceConfig config;
     private final String sourceName;
@@ -44,6 +51,9 @@ final class TableReader implements AutoCloseable {
     private Long lastId;
     private Temporal lastTimestamp;
     private Instant nextDue = Instant.MIN;
+    /** Rows known committed wait for an older transaction still open: see {@link #scheduleNext}. */
+    private boolean heldBack;
+    private Duration heldBackRetry = HELD_BACK_FIRST_RETRY;
     private Window windowBeingDrained;
     private BulkPass bulkPass;
 
@@ -109,9 +119,23 @@ final class TableReader implements AutoCloseable {
         return windowBeingDrained;
     }
 
-    /** Reads again at once when more rows wait, else after {@code poll_interval}. */
+    /**
+     * Reads again at once when more rows wait; soon when committed rows were held back only because
+     * an older transaction was open, which mostly commits within milliseconds (the retries double up
+     * to {@code poll_interval}, for transactions that stay open); else after {@code poll_interval}.
+     */
     void scheduleNext(Instant now, boolean moreWaiting) {
-        nextDue = moreWaiting ? now : now.plus(config.pollInterval());
+        if (moreWaiting) {
+            nextDue = now;
+        } else if (heldBack && heldBackRetry.compareTo(config.pollInterval()) < 0) {
+            nextDue = now.plus(heldBackRetry);
+            heldBackRetry = heldBackRetry.multipliedBy(2);
+        } else {
+            nextDue = now.plus(config.pollInterval());
+        }
+        if (!heldBack) {
+            heldBackRetry = HELD_BACK_FIRST_RETRY;
+        }
     }
 
     boolean isPrepared() {
@@ -254,6 +278,8 @@ final class TableReader implements AutoCloseable {
         switch (config.mode()) {
             case INCREMENTING -> {
                 bound = idHistory.safeBound(window.idHorizon());
+                OptionalLong newest = idHistory.newestMaxId();
+                heldBack = newest.isPresent() && (bound.isEmpty() || bound.getAsLong() < newest.getAsLong());
                 if (bound.isEmpty() || lastId != null && bound.getAsLong() <= lastId) {
                     return Page.EMPTY;
                 }
@@ -343,15 +369,20 @@ final class TableReader implements AutoCloseable {
         }
     }
 
+    /**
+     * The page's records, the last one carrying the checkpoint after the page: the agent commits a
+     * poll's records together, and a page is one table's run of them (SourceRecord.withCheckpoint).
+     * A page ends after a whole group of equal timestamps, so in timestamp mode too its last row's
+     * timestamp is a place to resume after.
+     */
     private Page page(List<Row> rows, boolean full, boolean restInWindow) {
         List<SourceRecord> records = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
-            Position position = switch (config.mode()) {
+            Position position = i + 1 < rows.size() ? null : switch (config.mode()) {
                 case INCREMENTING -> Position.of(ID_FIELD, row.id());
                 case TIMESTAMP_INCREMENTING -> Position.of(TIMESTAMP_FIELD, Timestamps.format(row.timestamp()), ID_FIELD, row.id());
-                case TIMESTAMP -> i + 1 == rows.size() || !rows.get(i + 1).timestamp().equals(row.timestamp())
-                        ? Position.of(TIMESTAMP_FIELD, Timestamps.format(row.timestamp())) : null;
+                case TIMESTAMP -> Position.of(TIMESTAMP_FIELD, Timestamps.format(row.timestamp()));
                 case BULK -> null;
             };
             records.add(record(row, position));

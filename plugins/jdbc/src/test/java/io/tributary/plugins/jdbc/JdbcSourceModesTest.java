@@ -160,8 +160,9 @@ class JdbcSourceModesTest {
             RecordingSourceContext context = new RecordingSourceContext("orders", dataDir, Map.of());
             try (TaskDriver driver = TaskDriver.start(Database.task(yaml), context)) {
                 List<SourceRecord> records = driver.pollUntil(5, TIMEOUT);
-                assertThat(records).extracting(r -> r.checkpoint().stream())
-                        .containsExactly(orders, orders, orders, invoices, invoices);
+                // Each table's rows come as one run, its checkpoint on the run's last record.
+                assertThat(records).extracting(r -> r.checkpoint() == null ? null : r.checkpoint().stream())
+                        .containsExactly(null, null, orders, null, invoices);
                 driver.commitAll();
                 assertThat(driver.committedPositions()).isEqualTo(Map.of(
                         orders, Position.of("id", 3), invoices, Position.of("id", 2)));

@@ -90,6 +90,38 @@ class LateCommitTest {
     }
 
     /**
+     * A committed row held back because an older transaction was open is read once that one ends,
+     * within a few retries, not a whole poll_interval (here 30 s) later.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aRowHeldBackByAnOpenTransactionArrivesSoonAfterItEnds(Database db) throws Exception {
+        String table = db.createTable();
+        try (Connection open = db.connect()) {
+            open.setAutoCommit(false);
+            try (Statement statement = open.createStatement()) {
+                statement.execute("INSERT INTO " + table + " (name) VALUES ('late')");
+            }
+            db.execute("INSERT INTO " + table + " (name) VALUES ('early')");
+            String yaml = db.connectionYaml() + "table: " + table + "\nmode: incrementing\nincrementing_column: id\n"
+                    + "poll_interval: 30s\n";
+
+            RecordingSourceContext context = new RecordingSourceContext("orders", dataDir, Map.of());
+            try (TaskDriver driver = TaskDriver.start(Database.task(yaml), context)) {
+                assertThat(driver.pollFor(Duration.ofMillis(500))).isEmpty();
+                open.commit();
+                assertThat(ids(driver.pollUntil(2, Duration.ofSeconds(5)))).containsExactly(1L, 2L);
+            }
+        } finally {
+            db.dropTable(table);
+        }
+    }
+
+    static Stream<Database> databases() {
+        return Stream.of(Database.POSTGRESQL, Database.MARIADB);
+    }
+
+    /**
      * Eight writers insert and update rows, two of them holding each transaction open for over a
      * second; the source restarts from its committed positions half way. Every row's final version
      * arrives and no row version arrives twice.
