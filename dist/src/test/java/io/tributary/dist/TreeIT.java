@@ -88,6 +88,22 @@ class TreeIT {
         assertThat(version.succeeded().out()).contains("-XX:MaxHeapSize=67108864");
     }
 
+    /** From Java 17.0.9, 21.0.1 and 22 the JVM can give back what glibc keeps of its freed native memory. */
+    @Test
+    void theLauncherTrimsTheNativeHeapWhereTheJavaCan() {
+        Runtime.Version java = Runtime.version();
+        boolean trims = java.feature() == 17 ? java.update() >= 9 : java.feature() == 21 ? java.update() >= 1 : java.feature() >= 22;
+
+        Command version = Command.run(List.of(TRIBUTARY, "--version"), Map.of("JAVA_OPTS", "-XX:+PrintCommandLineFlags",
+                "JAVA_HOME", System.getProperty("java.home")));
+
+        if (trims) {
+            assertThat(version.succeeded().out()).contains("-XX:TrimNativeHeapInterval=5000");
+        } else {
+            assertThat(version.succeeded().out()).doesNotContain("TrimNativeHeapInterval");
+        }
+    }
+
     @Test
     void theLauncherGivesTheEmbeddedBrokerRoomOnlyWhereTheTreeHasIt(@TempDir Path withoutBroker) throws Exception {
         Files.createDirectories(withoutBroker.resolve("bin"));

@@ -27,12 +27,13 @@ final class Agent implements AutoCloseable {
     /*
      * The JVM options bin/tributary gives the agent (serial collector, 16 MiB initial and 128 MiB
      * maximum heap: its 512 MiB is only for the quickstart tree's embedded broker, which no case
-     * uses), and -XX:TieredStopAtLevel=4, both compilers as in production: the test kit starts the
+     * uses; the native heap trimmed every 5 s, as on this Java), and -XX:TieredStopAtLevel=4, both compilers as in production: the test kit starts the
      * agent with C1 only for quick starts, and options given here come after its defaults and win.
      * AgentTest checks these against dist/src/bin/tributary.
      */
     static final List<String> PRODUCTION_JVM_OPTIONS =
-            List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx128m", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=4");
+            List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx128m", "-XX:+ExitOnOutOfMemoryError",
+                    "-XX:TrimNativeHeapInterval=5000", "-XX:TieredStopAtLevel=4");
 
     private static final Duration STARTUP = Duration.ofSeconds(90);
     private static final Duration GRACEFUL_STOP = Duration.ofSeconds(45);

@@ -20,11 +20,14 @@ class AgentTest {
     void theProductionJvmOptionsAreThoseOfBinTributaryWithBothCompilers() throws Exception {
         String script = Files.readString(BIN_TRIBUTARY);
         Matcher defaultHeap = Pattern.compile("(?m)^max_heap=(\\S+)$").matcher(script);
+        Matcher trim = Pattern.compile("(?m)^    \\*\\) trim_native_heap=(\\S+) ;;$").matcher(script);
         Matcher exec = Pattern.compile("(?m)^exec \"\\$java\" (.*)$").matcher(script);
         assertThat(defaultHeap.find()).as("a max_heap= line in " + BIN_TRIBUTARY).isTrue();
+        assertThat(trim.find()).as("a trim_native_heap= line for the newest Javas in " + BIN_TRIBUTARY).isTrue();
         assertThat(exec.find()).as("an exec line in " + BIN_TRIBUTARY).isTrue();
 
         List<String> expected = new ArrayList<>(Arrays.stream(exec.group(1).split(" "))
+                .map(word -> word.equals("${trim_native_heap:+\"$trim_native_heap\"}") ? trim.group(1) : word)
                 .filter(word -> word.startsWith("-X"))
                 .map(word -> word.replace("$max_heap", defaultHeap.group(1)))
                 .toList());
