@@ -66,16 +66,18 @@ class QuickstartIT {
     }
 
     @Test
-    void theQuickstartScriptPrintsTheLinesItWritesAsKafkaHasThemAndStopsCleanly() throws Exception {
+    void theQuickstartScriptPrintsTheLinesItWritesAsKafkaHasThemAndCtrlCStopsEverythingCleanly() throws Exception {
         try (TreeCopy tree = new TreeCopy()) {
             Path output = tree.resolve("quickstart.out");
-            Process quickstart = new ProcessBuilder(tree.resolve("bin/tributary-quickstart").toString())
+            // In a process group of its own, so that the stop below reaches the script and all it
+            // started, as Ctrl-C in a terminal sends SIGINT to the whole foreground group.
+            Process quickstart = new ProcessBuilder("setsid", tree.resolve("bin/tributary-quickstart").toString())
                     .redirectErrorStream(true).redirectOutput(output.toFile()).start();
             try {
                 await().atMost(STARTUP).until(() -> output(output).contains(" quickstart line 2\n") || !quickstart.isAlive());
                 assertThat(output(output)).containsPattern("(?m)^kafka> quickstart-0@0: \\S+ quickstart line 1$");
             } finally {
-                quickstart.destroy();
+                assertThat(new ProcessBuilder("kill", "-INT", "--", "-" + quickstart.pid()).start().waitFor()).isZero();
                 assertThat(quickstart.waitFor(45, TimeUnit.SECONDS)).as("stopped within 45 s").isTrue();
             }
             assertThat(quickstart.exitValue()).as(() -> output(output)).isZero();
