@@ -113,6 +113,16 @@ final class JsonBuffer {
         stringValue(value);
     }
 
+    /** {@code null} is written as JSON null; a slice of ASCII bytes is escaped from the bytes, without decoding them. */
+    void textField(Name name, Text value) {
+        name(name);
+        if (value != null && value.isSlice() && quotedAscii(value.bytes(), value.start(), value.end())) {
+            needsComma = true;
+        } else {
+            stringValue(Text.string(value));
+        }
+    }
+
     /** A member whose value is already JSON: {@code encodedValue} is written as it is. */
     void encodedField(Name name, byte[] encodedValue) {
         name(name);
@@ -199,6 +209,36 @@ final class JsonBuffer {
         }
         out[at++] = '"';
         length = at;
+    }
+
+    /**
+     * Writes {@code bytes[start, end)} quoted, as {@link #quoted(String)} writes their text, when they
+     * are all ASCII; false, with nothing written, when one is not (its text is then decoded and
+     * written by {@link #quoted(String)}, which handles what UTF-8 decoding replaces).
+     */
+    private boolean quotedAscii(byte[] text, int start, int end) {
+        ensure((end - start) * 6 + 2);
+        byte[] out = bytes;
+        int at = length;
+        out[at++] = '"';
+        for (int i = start; i < end; i++) {
+            byte b = text[i];
+            if (b < 0) {
+                return false;
+            }
+            byte escape = ESCAPES[b];
+            if (escape == 0) {
+                out[at++] = b;
+            } else if (escape == 'u') {
+                at = unicodeEscape(out, at, (char) b);
+            } else {
+                out[at++] = '\\';
+                out[at++] = escape;
+            }
+        }
+        out[at++] = '"';
+        length = at;
+        return true;
     }
 
     /** Writes {@code c} as a backslash, {@code u} and four hex digits at {@code at}; returns the position after. */

@@ -71,9 +71,9 @@ final class RecordFactory {
         } catch (MalformedMessageException e) {
             metrics.parseErrors.increment();
             problems.warn("parse", "Kept a message from " + peer + " unparsed: " + e.getMessage());
-            return record(null, peer, json(null, peer, new String(message, StandardCharsets.UTF_8), e.getMessage()));
+            return record(null, peer, json(null, peer, Text.slice(message, 0, message.length), e.getMessage()));
         }
-        return record(parsed, peer, json(parsed, peer, parsed.message(), null));
+        return record(parsed, peer, json(parsed, peer, parsed.messageText(), null));
     }
 
     private SyslogMessage parsedOrNull(byte[] message) {
@@ -85,22 +85,21 @@ final class RecordFactory {
     }
 
     private SourceRecord record(SyslogMessage parsed, String peer, byte[] value) {
-        String keyText = key.of(parsed, peer);
         return SourceRecord.builder(topic)
-                .key(keyText == null ? null : keyText.getBytes(StandardCharsets.UTF_8))
+                .key(key.of(parsed, peer))
                 .value(value)
                 .build();
     }
 
     /** The JSON value; every field is always present, {@code null} when the message lacks it. */
-    static byte[] json(SyslogMessage parsed, String peer, String text, String parseError) {
+    static byte[] json(SyslogMessage parsed, String peer, Text text, String parseError) {
         JsonBuffer json = JSON_BUFFERS.get();
         json.startObject();
-        json.stringField(TIMESTAMP, parsed == null ? null : parsed.timestamp());
-        json.stringField(HOSTNAME, parsed == null ? null : parsed.hostname());
-        json.stringField(APP_NAME, parsed == null ? null : parsed.appName());
-        json.stringField(PROCID, parsed == null ? null : parsed.procid());
-        json.stringField(MSGID, parsed == null ? null : parsed.msgid());
+        json.textField(TIMESTAMP, parsed == null ? null : parsed.timestampText());
+        json.textField(HOSTNAME, parsed == null ? null : parsed.hostnameText());
+        json.textField(APP_NAME, parsed == null ? null : parsed.appNameText());
+        json.textField(PROCID, parsed == null ? null : parsed.procidText());
+        json.textField(MSGID, parsed == null ? null : parsed.msgidText());
         if (parsed == null) {
             json.nullField(FACILITY);
             json.nullField(FACILITY_CODE);
@@ -114,7 +113,7 @@ final class RecordFactory {
             json.encodedField(SEVERITY_CODE, SEVERITY_CODES[parsed.severity()]);
             writeStructuredData(json, parsed.structuredData());
         }
-        json.stringField(MESSAGE, text);
+        json.textField(MESSAGE, text);
         json.stringField(PEER, peer);
         if (parseError != null) {
             json.stringField(PARSE_ERROR, parseError);

@@ -35,17 +35,18 @@ enum RecordKey {
         return this != PEER && this != NONE;
     }
 
-    /** The key's text for {@code message} from {@code peer}, or {@code null} when the field is absent. */
-    String of(SyslogMessage message, String peer) {
-        return switch (this) {
-            case HOSTNAME -> message == null ? null : message.hostname();
-            case APP_NAME -> message == null ? null : message.appName();
-            case PROCID -> message == null ? null : message.procid();
-            case MSGID -> message == null ? null : message.msgid();
-            case FACILITY -> message == null ? null : Priority.facilityName(message.facility());
-            case SEVERITY -> message == null ? null : Priority.severityName(message.severity());
-            case PEER -> peer;
+    /** The key's bytes for {@code message} from {@code peer}, or {@code null} when the field is absent. */
+    byte[] of(SyslogMessage message, String peer) {
+        Text text = switch (this) {
+            case HOSTNAME -> message == null ? null : message.hostnameText();
+            case APP_NAME -> message == null ? null : message.appNameText();
+            case PROCID -> message == null ? null : message.procidText();
+            case MSGID -> message == null ? null : message.msgidText();
+            case FACILITY -> message == null ? null : Text.of(Priority.facilityName(message.facility()));
+            case SEVERITY -> message == null ? null : Text.of(Priority.severityName(message.severity()));
+            case PEER -> Text.of(peer);
             case NONE -> null;
         };
+        return text == null ? null : text.utf8();
     }
 }

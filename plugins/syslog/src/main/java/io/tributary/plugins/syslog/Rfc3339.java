@@ -18,19 +18,35 @@ final class Rfc3339 {
     private Rfc3339() {
     }
 
-    static void check(String timestamp) throws MalformedMessageException {
+    /** Checks the timestamp {@code text}, a slice of received bytes. */
+    static void check(Text text) throws MalformedMessageException {
+        Chars timestamp = new Chars(text.bytes(), text.start(), text.end());
         int offsetStart = offsetStart(timestamp);
         if (offsetStart < 0 || !isOffset(timestamp, offsetStart)) {
-            throw new MalformedMessageException("invalid timestamp \"" + timestamp
+            throw new MalformedMessageException("invalid timestamp \"" + text
                     + "\": must be like 2003-10-11T22:14:15.003Z");
         }
         if (!isRealDateAndTime(timestamp, offsetStart)) {
-            throw new MalformedMessageException("invalid timestamp \"" + timestamp + "\": no such date or time");
+            throw new MalformedMessageException("invalid timestamp \"" + text + "\": no such date or time");
+        }
+    }
+
+    /**
+     * The bytes of a timestamp, each read as the character of its value: a byte of a multi-byte UTF-8
+     * sequence is no digit or separator, so a timestamp holding one fails as its decoded text would.
+     */
+    private record Chars(byte[] bytes, int start, int end) {
+        int length() {
+            return end - start;
+        }
+
+        char charAt(int index) {
+            return (char) (bytes[start + index] & 0xFF);
         }
     }
 
     /** Where the offset begins after {@code yyyy-mm-ddThh:mm:ss[.fraction]}, or -1 when that is not there. */
-    private static int offsetStart(String text) {
+    private static int offsetStart(Chars text) {
         boolean dateAndTime = text.length() > FRACTION_START
                 && digits(text, 0, 4) && text.charAt(4) == '-' && digits(text, 5, 2) && text.charAt(7) == '-'
                 && digits(text, 8, 2) && text.charAt(10) == 'T' && digits(text, 11, 2) && text.charAt(13) == ':'
@@ -50,7 +66,7 @@ final class Rfc3339 {
     }
 
     /** {@code Z}, or {@code +hh:mm} or {@code -hh:mm}, ending the text. */
-    private static boolean isOffset(String text, int start) {
+    private static boolean isOffset(Chars text, int start) {
         int length = text.length() - start;
         if (length == 1) {
             return text.charAt(start) == 'Z';
@@ -59,7 +75,7 @@ final class Rfc3339 {
                 && text.charAt(start + 3) == ':' && digits(text, start + 4, 2);
     }
 
-    private static boolean isRealDateAndTime(String text, int offsetStart) {
+    private static boolean isRealDateAndTime(Chars text, int offsetStart) {
         int year = number(text, 0, 4);
         int month = number(text, 5, 2);
         int day = number(text, 8, 2);
@@ -76,7 +92,7 @@ final class Rfc3339 {
         return offsetMinutes <= 59 && number(text, offsetStart + 1, 2) * 60 + offsetMinutes <= MAX_OFFSET_MINUTES;
     }
 
-    private static boolean digits(String text, int start, int count) {
+    private static boolean digits(Chars text, int start, int count) {
         for (int i = start; i < start + count; i++) {
             if (!isDigit(text.charAt(i))) {
                 return false;
@@ -85,7 +101,7 @@ final class Rfc3339 {
         return true;
     }
 
-    private static int number(String text, int start, int count) {
+    private static int number(Chars text, int start, int count) {
         int value = 0;
         for (int i = start; i < start + count; i++) {
             value = value * 10 + text.charAt(i) - '0';

@@ -25,7 +25,7 @@ import java.util.Map;
  */
 final class SyslogParser {
     private static final byte SP = ' ';
-    private static final String NIL = "-";
+    private static final byte NIL = '-';
     private static final String[] MONTHS = {
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
     };
@@ -92,31 +92,31 @@ final class SyslogParser {
     }
 
     private static SyslogMessage parse5424(Cursor cursor, int priority) throws MalformedMessageException {
-        String version = cursor.token("version");
-        if (!version.equals("1")) {
+        Text version = cursor.token("version");
+        if (version.end() - version.start() != 1 || version.bytes()[version.start()] != '1') {
             throw new MalformedMessageException("RFC 5424 version must be 1, got \"" + version + "\"");
         }
         cursor.expectSpace("version");
-        String timestamp = nilToNull(cursor.token("timestamp"));
+        Text timestamp = nilToNull(cursor.token("timestamp"));
         if (timestamp != null) {
             Rfc3339.check(timestamp);
         }
         cursor.expectSpace("timestamp");
-        String hostname = nilToNull(cursor.token("hostname"));
+        Text hostname = nilToNull(cursor.token("hostname"));
         cursor.expectSpace("hostname");
-        String appName = nilToNull(cursor.token("app-name"));
+        Text appName = nilToNull(cursor.token("app-name"));
         cursor.expectSpace("app-name");
-        String procid = nilToNull(cursor.token("procid"));
+        Text procid = nilToNull(cursor.token("procid"));
         cursor.expectSpace("procid");
-        String msgid = nilToNull(cursor.token("msgid"));
+        Text msgid = nilToNull(cursor.token("msgid"));
         cursor.expectSpace("msgid");
         Map<String, Map<String, Object>> structuredData = parseStructuredData(cursor);
-        String message = null;
+        Text message = null;
         if (cursor.hasMore()) {
             cursor.expectSpace("structured data");
             message = cursor.rest();
         }
-        return new SyslogMessage(timestamp, hostname, appName, procid, msgid, Priority.facility(priority),
+        return SyslogMessage.parsed(timestamp, hostname, appName, procid, msgid, Priority.facility(priority),
                 Priority.severity(priority), structuredData, message);
     }
 
@@ -205,17 +205,17 @@ final class SyslogParser {
     }
 
     private SyslogMessage parse3164(Cursor cursor, int priority) throws MalformedMessageException {
-        String timestamp = rfc3339Timestamp(cursor);
+        Text timestamp = rfc3339Timestamp(cursor);
         if (timestamp == null) {
-            timestamp = bsdTimestamp(cursor);
+            timestamp = Text.of(bsdTimestamp(cursor));
         }
-        String hostname = null;
+        Text hostname = null;
         if (timestamp != null) {
             cursor.skipSpaces();
             hostname = hostname(cursor);
         }
-        String appName = null;
-        String procid = null;
+        Text appName = null;
+        Text procid = null;
         int tagStart = cursor.pos;
         int nameEnd = tagStart;
         while (nameEnd < cursor.end && nameEnd - tagStart <= MAX_TAG_LENGTH && isTagChar(cursor.bytes[nameEnd])) {
@@ -235,13 +235,13 @@ final class SyslogParser {
                 && tagEnd < cursor.end && cursor.bytes[tagEnd] == ':'
                 && (tagEnd + 1 == cursor.end || cursor.bytes[tagEnd + 1] == SP);
         if (isTag) {
-            appName = new String(cursor.bytes, tagStart, nameEnd - tagStart, StandardCharsets.UTF_8);
+            appName = Text.slice(cursor.bytes, tagStart, nameEnd);
             if (pidStart >= 0 && tagEnd - 1 > pidStart) {
-                procid = new String(cursor.bytes, pidStart, tagEnd - 1 - pidStart, StandardCharsets.UTF_8);
+                procid = Text.slice(cursor.bytes, pidStart, tagEnd - 1);
             }
             cursor.pos = Math.min(tagEnd + 2, cursor.end);
         }
-        return new SyslogMessage(timestamp, hostname, appName, procid, null, Priority.facility(priority),
+        return SyslogMessage.parsed(timestamp, hostname, appName, procid, null, Priority.facility(priority),
                 Priority.severity(priority), Collections.emptyMap(), cursor.rest());
     }
 
@@ -250,7 +250,7 @@ final class SyslogParser {
     }
 
     /** The token before the next space, when it looks like a host name rather than a tag or text. */
-    private static String hostname(Cursor cursor) {
+    private static Text hostname(Cursor cursor) {
         int end = cursor.pos;
         while (end < cursor.end && cursor.bytes[end] != SP) {
             byte b = cursor.bytes[end];
@@ -264,13 +264,13 @@ final class SyslogParser {
         if (end == cursor.pos || end == cursor.end || cursor.bytes[end - 1] == ':') {
             return null;
         }
-        String hostname = new String(cursor.bytes, cursor.pos, end - cursor.pos, StandardCharsets.US_ASCII);
+        Text hostname = Text.slice(cursor.bytes, cursor.pos, end);
         cursor.pos = end + 1;
         return hostname;
     }
 
     /** rsyslog's forwarding templates put an RFC 3339 timestamp where RFC 3164 has its own. */
-    private String rfc3339Timestamp(Cursor cursor) throws MalformedMessageException {
+    private Text rfc3339Timestamp(Cursor cursor) throws MalformedMessageException {
         int end = cursor.pos;
         while (end < cursor.end && cursor.bytes[end] != SP) {
             end++;
@@ -280,14 +280,15 @@ final class SyslogParser {
                 || cursor.bytes[cursor.pos + 10] != 'T') {
             return null;
         }
+        Text timestamp = Text.slice(cursor.bytes, cursor.pos, end);
         String text = new String(cursor.bytes, cursor.pos, length, StandardCharsets.US_ASCII);
         cursor.pos = end;
         if (hasOffset(text)) {
-            Rfc3339.check(text);
-            return text;
+            Rfc3339.check(timestamp);
+            return timestamp;
         }
         try {
-            return format(LocalDateTime.parse(text).atZone(timezone));
+            return Text.of(format(LocalDateTime.parse(text).atZone(timezone)));
         } catch (DateTimeException e) {
             throw new MalformedMessageException("invalid timestamp \"" + text + "\"");
         }
@@ -390,8 +391,8 @@ final class SyslogParser {
         return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(when.toOffsetDateTime());
     }
 
-    private static String nilToNull(String token) {
-        return NIL.equals(token) ? null : token;
+    private static Text nilToNull(Text token) {
+        return token.end() - token.start() == 1 && token.bytes()[token.start()] == NIL ? null : token;
     }
 
     private static boolean isDigit(byte b) {
@@ -448,7 +449,7 @@ final class SyslogParser {
         }
 
         /** The run of bytes up to the next space; never empty. */
-        String token(String field) throws MalformedMessageException {
+        Text token(String field) throws MalformedMessageException {
             int start = pos;
             while (pos < end && bytes[pos] != SP) {
                 pos++;
@@ -456,7 +457,7 @@ final class SyslogParser {
             if (pos == start) {
                 throw new MalformedMessageException("the " + field + " is empty");
             }
-            return new String(bytes, start, pos - start, StandardCharsets.UTF_8);
+            return Text.slice(bytes, start, pos);
         }
 
         void expectSpace(String after) throws MalformedMessageException {
@@ -468,13 +469,13 @@ final class SyslogParser {
         }
 
         /** The rest as text; a leading BOM (RFC 5424's mark of UTF-8) is dropped. */
-        String rest() {
+        Text rest() {
             int start = pos;
             if (end - start >= 3 && bytes[start] == BOM[0] && bytes[start + 1] == BOM[1] && bytes[start + 2] == BOM[2]) {
                 start += 3;
             }
             pos = end;
-            return new String(bytes, start, end - start, StandardCharsets.UTF_8);
+            return Text.slice(bytes, start, end);
         }
     }
 }

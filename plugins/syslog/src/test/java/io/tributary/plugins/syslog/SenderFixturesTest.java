@@ -125,7 +125,7 @@ class SenderFixturesTest {
     private String json(String name) {
         try {
             SyslogMessage parsed = parser.parse(fixture(name));
-            return new String(RecordFactory.json(parsed, PEER, parsed.message(), null), StandardCharsets.UTF_8);
+            return new String(RecordFactory.json(parsed, PEER, parsed.messageText(), null), StandardCharsets.UTF_8);
         } catch (MalformedMessageException e) {
             throw new AssertionError(name + " does not parse: " + e.getMessage(), e);
         }
