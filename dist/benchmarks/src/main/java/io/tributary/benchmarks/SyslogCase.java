@@ -16,6 +16,8 @@ import java.util.Map;
 /**
  * Case 3: RFC 5424 messages over one TCP connection (newline framing) into Kafka, by Tributary's
  * syslog source and by rsyslog's {@code imptcp} and {@code omkafka} writing the same JSON fields.
+ * Each contender first gets warm-up messages that are not measured: a daemon's rate is its steady
+ * state, and the agent's JIT compilers take seconds of both cores to get there.
  */
 final class SyslogCase {
     static final String TRIBUTARY = "Tributary syslog";
@@ -99,8 +101,9 @@ final class SyslogCase {
                 """.formatted(topic, port);
         try (Agent agent = Agent.start(session, session.runDir(name), "bench-" + name, Map.of(), sources,
                 session.profile(name))) {
+            long from = warmUp(port, topic);
             send(port, messages);
-            Delivery delivery = session.topics().await(topic, messages, STALL);
+            Delivery delivery = session.topics().await(topic, from, messages, STALL);
             agent.stop();
             return noteRun(name, delivery, messages);
         } finally {
@@ -118,11 +121,12 @@ final class SyslogCase {
         session.topics().create(topic);
         try (Child rsyslogd = Child.start(RSYSLOG, dir.resolve("output.log"), List.of(
                 "rsyslogd", "-n", "-f", config.toString(), "-i", dir.resolve("rsyslogd.pid").toString()))) {
+            long from = warmUp(port, topic);
             send(port, messages);
             rsyslogd.requireAlive();
             Delivery delivery;
             try {
-                delivery = session.topics().await(topic, messages, STALL);
+                delivery = session.topics().await(topic, from, messages, STALL);
             } catch (IllegalStateException e) {
                 throw new IllegalStateException(e.getMessage() + "; " + rsyslogd.logTail(), e);
             }
@@ -130,6 +134,17 @@ final class SyslogCase {
         } finally {
             session.topics().delete(topic);
         }
+    }
+
+    /**
+     * Sends the warm-up messages and waits until they are in Kafka, so that what is measured next is
+     * the receiver's steady state; returns the offset the measured messages start at.
+     */
+    private long warmUp(int port, String topic) {
+        int warmUp = session.scale().syslogWarmUpMessages();
+        send(port, warmUp);
+        session.topics().await(topic, warmUp, STALL);
+        return session.topics().endOffset(topic);
     }
 
     /** Why rsyslog with omkafka cannot run here, or null when it can: checked by rsyslogd itself. */

@@ -60,12 +60,17 @@ final class Topics {
      *                               how far it got
      */
     Delivery await(String topic, long expected, Duration stall) {
+        return await(topic, 0, expected, stall);
+    }
+
+    /** Like {@link #await(String, long, Duration)}, for the records from {@code fromOffset} on. */
+    Delivery await(String topic, long fromOffset, long expected, Duration stall) {
         TopicPartition partition = new TopicPartition(topic, 0);
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
+            consumer.seek(partition, fromOffset);
             Progress progress = new Progress("topic " + topic, expected, "records", stall);
-            while (endOffset(consumer, partition) < expected) {
+            while (endOffset(consumer, partition) - fromOffset < expected) {
                 progress.check(endOffset(consumer, partition));
                 sleep(PROGRESS_CHECK);
             }
@@ -94,6 +99,14 @@ final class Topics {
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
         return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** The last stable offset of {@code topic}: where the records after all committed ones will be. */
+    long endOffset(String topic) {
+        TopicPartition partition = new TopicPartition(topic, 0);
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            return endOffset(consumer, partition);
+        }
     }
 
     private static long endOffset(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition) {
