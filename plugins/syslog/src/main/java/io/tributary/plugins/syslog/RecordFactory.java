@@ -27,20 +27,19 @@ final class RecordFactory {
     private static final JsonBuffer.Name MESSAGE = JsonBuffer.encodedName("message");
     private static final JsonBuffer.Name PEER = JsonBuffer.encodedName("peer");
     private static final JsonBuffer.Name PARSE_ERROR = JsonBuffer.encodedName("parse_error");
-    /** The JSON of each facility's and severity's name and code, by code: the same few for every message. */
+    /** The JSON of each facility's and severity's name, by code: the same few for every message. */
     private static final byte[][] FACILITY_NAMES = new byte[Priority.facility(Priority.MAX) + 1][];
-    private static final byte[][] FACILITY_CODES = new byte[FACILITY_NAMES.length][];
     private static final byte[][] SEVERITY_NAMES = new byte[Priority.severity(Priority.MAX) + 1][];
-    private static final byte[][] SEVERITY_CODES = new byte[SEVERITY_NAMES.length][];
+    /** The JSON of the numbers 0 to 23: every facility code, and every severity code (0 to 7) with them. */
+    private static final byte[][] CODES = new byte[FACILITY_NAMES.length][];
 
     static {
         for (int code = 0; code < FACILITY_NAMES.length; code++) {
             FACILITY_NAMES[code] = JsonBuffer.encodedString(Priority.facilityName(code));
-            FACILITY_CODES[code] = Integer.toString(code).getBytes(StandardCharsets.US_ASCII);
+            CODES[code] = Integer.toString(code).getBytes(StandardCharsets.US_ASCII);
         }
         for (int code = 0; code < SEVERITY_NAMES.length; code++) {
             SEVERITY_NAMES[code] = JsonBuffer.encodedString(Priority.severityName(code));
-            SEVERITY_CODES[code] = Integer.toString(code).getBytes(StandardCharsets.US_ASCII);
         }
     }
 
@@ -108,9 +107,9 @@ final class RecordFactory {
             json.nullField(STRUCTURED_DATA);
         } else {
             json.encodedField(FACILITY, FACILITY_NAMES[parsed.facility()]);
-            json.encodedField(FACILITY_CODE, FACILITY_CODES[parsed.facility()]);
+            json.encodedField(FACILITY_CODE, CODES[parsed.facility()]);
             json.encodedField(SEVERITY, SEVERITY_NAMES[parsed.severity()]);
-            json.encodedField(SEVERITY_CODE, SEVERITY_CODES[parsed.severity()]);
+            json.encodedField(SEVERITY_CODE, CODES[parsed.severity()]);
             writeStructuredData(json, parsed.structuredData());
         }
         json.textField(MESSAGE, text);

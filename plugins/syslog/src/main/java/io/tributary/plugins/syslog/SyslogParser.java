@@ -93,7 +93,7 @@ final class SyslogParser {
 
     private static SyslogMessage parse5424(Cursor cursor, int priority) throws MalformedMessageException {
         Text version = cursor.token("version");
-        if (version.end() - version.start() != 1 || version.bytes()[version.start()] != '1') {
+        if (!version.isSingleByte((byte) '1')) {
             throw new MalformedMessageException("RFC 5424 version must be 1, got \"" + version + "\"");
         }
         cursor.expectSpace("version");
@@ -392,7 +392,7 @@ final class SyslogParser {
     }
 
     private static Text nilToNull(Text token) {
-        return token.end() - token.start() == 1 && token.bytes()[token.start()] == NIL ? null : token;
+        return token.isSingleByte(NIL) ? null : token;
     }
 
     private static boolean isDigit(byte b) {

@@ -62,13 +62,18 @@ final class Text {
         return toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    static boolean isAscii(byte[] bytes, int start, int end) {
+    private static boolean isAscii(byte[] bytes, int start, int end) {
         for (int i = start; i < end; i++) {
             if (bytes[i] < 0) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** True when this is a slice of exactly one byte, {@code b}: an RFC 5424 {@code -} or version {@code 1}. */
+    boolean isSingleByte(byte b) {
+        return bytes != null && end - start == 1 && bytes[start] == b;
     }
 
     @Override
