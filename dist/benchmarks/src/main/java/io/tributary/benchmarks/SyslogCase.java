@@ -143,8 +143,7 @@ final class SyslogCase {
     private long warmUp(int port, String topic) {
         int warmUp = session.scale().syslogWarmUpMessages();
         send(port, warmUp);
-        session.topics().await(topic, warmUp, STALL);
-        return session.topics().endOffset(topic);
+        return session.topics().await(topic, warmUp, STALL).endOffset();
     }
 
     /** Why rsyslog with omkafka cannot run here, or null when it can: checked by rsyslogd itself. */

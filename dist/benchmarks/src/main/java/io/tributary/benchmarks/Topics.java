@@ -87,7 +87,7 @@ final class Topics {
                 count += records.size();
                 counting.check(count);
             }
-            return new Delivery(count, first, last);
+            return new Delivery(count, first, last, consumer.position(partition));
         }
     }
 
@@ -99,14 +99,6 @@ final class Topics {
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
         return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
-    /** The last stable offset of {@code topic}: where the records after all committed ones will be. */
-    long endOffset(String topic) {
-        TopicPartition partition = new TopicPartition(topic, 0);
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            return endOffset(consumer, partition);
-        }
     }
 
     private static long endOffset(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition) {
