@@ -47,9 +47,32 @@ class LateCommitTest {
     @TempDir
     Path dataDir;
 
+    static Stream<Database> databases() {
+        return Stream.of(Database.POSTGRESQL, Database.MARIADB);
+    }
+
     static Stream<Arguments> databasesAndIncrementalModes() {
-        return Stream.of(Database.POSTGRESQL, Database.MARIADB).flatMap(db -> Stream.of(Mode.values())
+        return databases().flatMap(db -> Stream.of(Mode.values())
                 .filter(mode -> mode != Mode.BULK).map(mode -> Arguments.of(db, mode)));
+    }
+
+    /**
+     * A connection whose open transaction inserted 'late' (id 1), after which another committed
+     * 'early' (id 2): the late commit the source must not lose.
+     */
+    private static Connection lateRowOpenEarlyRowCommitted(Database db, String table) throws SQLException {
+        Connection open = db.connect();
+        try {
+            open.setAutoCommit(false);
+            try (Statement statement = open.createStatement()) {
+                statement.execute("INSERT INTO " + table + " (name) VALUES ('late')");
+            }
+            db.execute("INSERT INTO " + table + " (name) VALUES ('early')");
+            return open;
+        } catch (SQLException | RuntimeException e) {
+            open.close();
+            throw e;
+        }
     }
 
     private static String yaml(Database db, String table, Mode mode) {
@@ -68,12 +91,7 @@ class LateCommitTest {
     @MethodSource("databasesAndIncrementalModes")
     void aRowCommittedAfterALaterRowWasCommittedStillArrivesInOrder(Database db, Mode mode) throws Exception {
         String table = db.createTable();
-        try (Connection open = db.connect()) {
-            open.setAutoCommit(false);
-            try (Statement statement = open.createStatement()) {
-                statement.execute("INSERT INTO " + table + " (name) VALUES ('late')");
-            }
-            db.execute("INSERT INTO " + table + " (name) VALUES ('early')");
+        try (Connection open = lateRowOpenEarlyRowCommitted(db, table)) {
 
             RecordingSourceContext context = new RecordingSourceContext("orders", dataDir, Map.of());
             try (TaskDriver driver = TaskDriver.start(Database.task(yaml(db, table, mode)), context)) {
@@ -97,12 +115,7 @@ class LateCommitTest {
     @MethodSource("databases")
     void aRowHeldBackByAnOpenTransactionArrivesSoonAfterItEnds(Database db) throws Exception {
         String table = db.createTable();
-        try (Connection open = db.connect()) {
-            open.setAutoCommit(false);
-            try (Statement statement = open.createStatement()) {
-                statement.execute("INSERT INTO " + table + " (name) VALUES ('late')");
-            }
-            db.execute("INSERT INTO " + table + " (name) VALUES ('early')");
+        try (Connection open = lateRowOpenEarlyRowCommitted(db, table)) {
             String yaml = db.connectionYaml() + "table: " + table + "\nmode: incrementing\nincrementing_column: id\n"
                     + "poll_interval: 30s\n";
 
@@ -115,10 +128,6 @@ class LateCommitTest {
         } finally {
             db.dropTable(table);
         }
-    }
-
-    static Stream<Database> databases() {
-        return Stream.of(Database.POSTGRESQL, Database.MARIADB);
     }
 
     /**
