@@ -27,8 +27,9 @@ final class Agent implements AutoCloseable {
     /*
      * The JVM options bin/tributary gives the agent (serial collector, 16 MiB initial and 128 MiB
      * maximum heap: its 512 MiB is only for the quickstart tree's embedded broker, which no case
-     * uses; the native heap trimmed every 5 s, as on this Java), and -XX:TieredStopAtLevel=4, both compilers as in production: the test kit starts the
-     * agent with C1 only for quick starts, and options given here come after its defaults and win.
+     * uses; the native heap trimmed every 5 s, as on this Java), and -XX:TieredStopAtLevel=4, both
+     * compilers as in production: the test kit starts the agent with C1 only for quick starts, and
+     * options given here come after its defaults and win.
      * AgentTest checks these against dist/src/bin/tributary.
      */
     static final List<String> PRODUCTION_JVM_OPTIONS =
