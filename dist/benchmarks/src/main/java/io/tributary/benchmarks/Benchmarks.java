@@ -31,7 +31,7 @@ public final class Benchmarks {
 
     /* The broker as in production (both compilers), not the test kit's quick-starting C1-only JVM. */
     private static final List<String> BROKER_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=4", "-Xmx1g");
-    private static final String BROKER_MAIN_CLASS = "kafka.Kafka";
+    static final String BROKER_MAIN_CLASS = "kafka.Kafka";
 
     private Benchmarks() {
     }

@@ -66,6 +66,10 @@ final class Child implements AutoCloseable {
         }
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     /**
      * Waits for the process to exit by itself.
      *

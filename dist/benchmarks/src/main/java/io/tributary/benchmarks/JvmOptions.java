@@ -16,11 +16,16 @@ final class JvmOptions {
      * include {@code mainClass}; empty when there is none or the system does not tell.
      */
     static Optional<List<String>> ofChild(String mainClass) {
-        return ProcessHandle.current().children()
-                .map(child -> child.info().arguments().map(List::of).orElse(List.of()))
-                .filter(arguments -> arguments.contains(mainClass))
-                .findFirst()
-                .map(arguments -> effective(beforeMainClass(arguments)));
+        return child(mainClass).map(child -> effective(beforeMainClass(arguments(child))));
+    }
+
+    /** The first child of this JVM whose arguments include {@code mainClass}. */
+    static Optional<ProcessHandle> child(String mainClass) {
+        return ProcessHandle.current().children().filter(child -> arguments(child).contains(mainClass)).findFirst();
+    }
+
+    private static List<String> arguments(ProcessHandle process) {
+        return process.info().arguments().map(List::of).orElse(List.of());
     }
 
     /** The options before the main class of a {@code java} command's arguments, the class path's skipped. */

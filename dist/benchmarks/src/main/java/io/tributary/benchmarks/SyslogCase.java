@@ -12,19 +12,30 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * Case 3: RFC 5424 messages over one TCP connection (newline framing) into Kafka, by Tributary's
- * syslog source and by rsyslog's {@code imptcp} and {@code omkafka} writing the same JSON fields.
- * Each contender first gets warm-up messages that are not measured: a daemon's rate is its steady
- * state, and the agent's JIT compilers take seconds of both cores to get there.
+ * syslog source and by rsyslog's {@code imptcp} and {@code omkafka} writing the same JSON fields,
+ * in batches of up to the same size. Each contender first gets warm-up messages that are not
+ * measured: a daemon's rate is its steady state, and the agent's JIT compilers take seconds of both
+ * cores to get there.
+ *
+ * <p>Each run also reports the CPU time the contender and the broker used for the measured
+ * messages: on two cores that all processes share, a contender's rate follows what it and the
+ * broker spend on each message.
  */
 final class SyslogCase {
     static final String TRIBUTARY = "Tributary syslog";
     static final String RSYSLOG = "rsyslog imptcp → omkafka";
 
-    private static final String CASE_NAME = "3. syslog TCP → Kafka vs rsyslog (Tributary exactly_once; omkafka at "
-            + "librdkafka's defaults, not transactional)";
+    /**
+     * librdkafka's default {@code batch.size}, which omkafka runs with; Tributary's producer gets
+     * it too, so that both write batches of up to the same size.
+     */
+    private static final int LIBRDKAFKA_BATCH_SIZE = 1_000_000;
+    private static final String CASE_NAME = "3. syslog TCP → Kafka vs rsyslog (Tributary exactly_once with kafka.producer "
+            + "batch.size " + LIBRDKAFKA_BATCH_SIZE + "; omkafka at librdkafka's defaults, not transactional)";
     private static final String TARGET = "≥ 1.00×";
     private static final Duration STALL = Duration.ofSeconds(60);
     private static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(30);
@@ -99,13 +110,16 @@ final class SyslogCase {
                     listen: ["tcp://127.0.0.1:%d"]
                     framing: newline
                 """.formatted(topic, port);
-        try (Agent agent = Agent.start(session, session.runDir(name), "bench-" + name, Map.of(), sources,
+        try (Agent agent = Agent.start(session, session.runDir(name), "bench-" + name, Map.of(),
+                Map.of(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(LIBRDKAFKA_BATCH_SIZE)), sources,
                 session.profile(name))) {
             long from = warmUp(port, topic);
+            Cpu cpu = Cpu.start(agent.pid());
             send(port, messages);
             Delivery delivery = session.topics().await(topic, from, messages, STALL);
+            String used = cpu.used(messages);
             agent.stop();
-            return noteRun(name, delivery, messages);
+            return noteRun(name, delivery, messages, used);
         } finally {
             session.topics().delete(topic);
         }
@@ -122,6 +136,7 @@ final class SyslogCase {
         try (Child rsyslogd = Child.start(RSYSLOG, dir.resolve("output.log"), List.of(
                 "rsyslogd", "-n", "-f", config.toString(), "-i", dir.resolve("rsyslogd.pid").toString()))) {
             long from = warmUp(port, topic);
+            Cpu cpu = Cpu.start(rsyslogd.pid());
             send(port, messages);
             rsyslogd.requireAlive();
             Delivery delivery;
@@ -130,7 +145,7 @@ final class SyslogCase {
             } catch (IllegalStateException e) {
                 throw new IllegalStateException(e.getMessage() + "; " + rsyslogd.logTail(), e);
             }
-            return noteRun(name, delivery, messages);
+            return noteRun(name, delivery, messages, cpu.used(messages));
         } finally {
             session.topics().delete(topic);
         }
@@ -208,10 +223,30 @@ final class SyslogCase {
         return bytes;
     }
 
-    private double noteRun(String name, Delivery delivery, int expected) {
-        report.run(String.format("%s: %,.0f msg/s, %d of %d messages in %.2f s between first and last append; load %s",
+    private double noteRun(String name, Delivery delivery, int expected, String cpu) {
+        report.run(String.format("%s: %,.0f msg/s, %d of %d messages in %.2f s between first and last append; %s; load %s",
                 name, delivery.recordsPerSecond(), delivery.records(), expected,
-                (delivery.lastAppendMillis() - delivery.firstAppendMillis()) / 1000.0, Machine.loadAverage()));
+                (delivery.lastAppendMillis() - delivery.firstAppendMillis()) / 1000.0, cpu, Machine.loadAverage()));
         return delivery.recordsPerSecond();
+    }
+
+    /** The CPU time a contender and the broker used until then, taken before the measured messages. */
+    private record Cpu(long pid, Duration contender, long brokerPid, Duration broker) {
+        static Cpu start(long pid) {
+            long brokerPid = CpuTime.brokerPid();
+            return new Cpu(pid, CpuTime.of(pid), brokerPid, CpuTime.of(brokerPid));
+        }
+
+        /** What each used since, per million of the {@code messages} measured. */
+        String used(int messages) {
+            double perMillion = 1_000_000.0 / messages;
+            return String.format("CPU per million messages: contender %.2f s, broker %.2f s",
+                    seconds(CpuTime.of(pid).minus(contender)) * perMillion,
+                    seconds(CpuTime.of(brokerPid).minus(broker)) * perMillion);
+        }
+
+        private static double seconds(Duration duration) {
+            return duration.toMillis() / 1000.0;
+        }
     }
 }
