@@ -64,12 +64,14 @@ public final class Benchmarks {
         report.describe("Kafka", machine.kafka() + " (client, broker, ProducerPerformance, Connect)");
         report.describe("Scale", options.scale().name() + ": " + options.scale().runs() + " run(s) per case, "
                 + "figures are medians of runs and ratios medians of the runs' ratios");
-        try (KafkaBroker broker = KafkaBroker.start(Map.of(), BROKER_JVM_OPTIONS)) {
+        try (KafkaBroker broker = KafkaBroker.start(Topics.BROKER_SETTINGS, BROKER_JVM_OPTIONS)) {
             report.describe("Broker", "one single-node KRaft broker (test kit KafkaBroker), JVM options in effect "
                     + JvmOptions.ofChild(BROKER_MAIN_CLASS).map(jvmOptions -> String.join(" ", jvmOptions))
                             .orElse("unknown (its command line cannot be read)")
                     + " (read from its command line: the test kit's defaults, then the harness's "
                     + String.join(" ", BROKER_JVM_OPTIONS) + "; system properties left out), "
+                    + "log.segment.delete.delay.ms=1000 (each run's topic is deleted after it and its files are gone before the "
+                    + "next run starts, so that removing them costs no contender CPU while it is measured), "
                     + "topics of one partition with LogAppendTime; throughput = records ÷ time between the first "
                     + "and the last append, so JVM start-up is not counted for any contender");
             report.describe("Agent", "JVM options " + String.join(" ", Agent.PRODUCTION_JVM_OPTIONS)

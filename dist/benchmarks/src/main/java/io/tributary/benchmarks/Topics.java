@@ -1,6 +1,10 @@
 package io.tributary.benchmarks;
 
 import io.tributary.testkit.KafkaBroker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +12,8 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,6 +27,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class Topics {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration PROGRESS_CHECK = Duration.ofMillis(250);
+    private static final Duration FILES_DELETED_TIMEOUT = Duration.ofSeconds(60);
+    /** The broker removes a deleted topic's files 1 s after the deletion, not after Kafka's default of 60 s. */
+    static final Map<String, String> BROKER_SETTINGS = Map.of("log.segment.delete.delay.ms", "1000");
 
     private final KafkaBroker broker;
 
@@ -36,6 +45,12 @@ final class Topics {
         broker.createTopic(topic, 1, Map.of("message.timestamp.type", "LogAppendTime"));
     }
 
+    /**
+     * Deletes {@code topic} and waits until the broker removed its files too. The broker removes
+     * them {@link #BROKER_SETTINGS log.segment.delete.delay.ms} after the deletion, in the background:
+     * without the wait, removing a run's gigabyte of log would cost the broker CPU while the next
+     * contender is measured.
+     */
     void delete(String topic) {
         try {
             broker.admin().deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
@@ -44,6 +59,30 @@ final class Topics {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while deleting topic " + topic, e);
+        }
+        long deadline = System.nanoTime() + FILES_DELETED_TIMEOUT.toNanos();
+        while (!partitionDirectories(broker.logDir(), topic).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the broker did not remove the files of deleted topic " + topic
+                        + " within " + FILES_DELETED_TIMEOUT.toSeconds() + " s: " + partitionDirectories(broker.logDir(), topic));
+            }
+            sleep(PROGRESS_CHECK);
+        }
+    }
+
+    /**
+     * The directories of {@code topic}'s partitions in {@code logDir}: {@code <topic>-<partition>},
+     * and {@code <topic>-<partition>.<id>-delete} once the topic is deleted and until its files are.
+     */
+    static List<String> partitionDirectories(Path logDir, String topic) {
+        Pattern partition = Pattern.compile(Pattern.quote(topic) + "-\\d+(\\.[0-9a-f]+-delete)?");
+        try (Stream<Path> entries = Files.list(logDir)) {
+            return entries.map(entry -> entry.getFileName().toString())
+                    .filter(name -> partition.matcher(name).matches())
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the broker's log directory " + logDir, e);
         }
     }
 
