@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -70,7 +71,7 @@ public final class Benchmarks {
                             .orElse("unknown (its command line cannot be read)")
                     + " (read from its command line: the test kit's defaults, then the harness's "
                     + String.join(" ", BROKER_JVM_OPTIONS) + "; system properties left out), "
-                    + "log.segment.delete.delay.ms=1000 (each run's topic is deleted after it and its files are gone before the "
+                    + settings(Topics.BROKER_SETTINGS) + " (each run's topic is deleted after it and its files are gone before the "
                     + "next run starts, so that removing them costs no contender CPU while it is measured), "
                     + "topics of one partition with LogAppendTime; throughput = records ÷ time between the first "
                     + "and the last append, so JVM start-up is not counted for any contender");
@@ -109,6 +110,13 @@ public final class Benchmarks {
         System.out.println(report.markdown());
         System.out.println("[benchmarks] written to " + results);
         deleteRecursively(workDir);
+    }
+
+    /** Broker settings as {@code key=value} pairs, in key order. */
+    private static String settings(Map<String, String> settings) {
+        return settings.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(setting -> setting.getKey() + "=" + setting.getValue())
+                .collect(Collectors.joining(" "));
     }
 
     private static void runCase(String name, Session session, KafkaBroker broker, Report report) {
