@@ -22,7 +22,8 @@ import io.tributary.agent.http.HttpEndpoint;
 import io.tributary.agent.pipeline.Pipeline;
 import io.tributary.agent.pipeline.ProducerHealth;
 import io.tributary.agent.pipeline.SourceHandle;
-import io.tributary.agent.pipeline.TopicLimits;
+import io.tributary.agent.pipeline.TopicAdmin;
+import io.tributary.agent.config.OnError;
 import io.tributary.agent.plugin.LoaderSwap;
 import io.tributary.api.Position;
 import io.tributary.api.SourceTask;
@@ -45,7 +46,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +71,8 @@ final class Agent {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final AtomicBoolean reloadRequested = new AtomicBoolean();
     private final Map<String, SourceConfig> runningSources = new LinkedHashMap<>();
+    /** Sources a reload stopped that had not committed what they read in time: their successors (null: removed), by name. */
+    private final Map<String, Preparation.PreparedSource> pendingRemovals = new LinkedHashMap<>();
     private volatile String fatal;
     private volatile Pipeline pipeline;
     private volatile String startupProblem = "starting";
@@ -110,7 +113,7 @@ final class Agent {
         boolean exactlyOnce = config.agent().delivery() == Delivery.EXACTLY_ONCE;
         Producer<byte[], byte[]> producer = null;
         KafkaClientMetrics producerMetrics = null;
-        TopicLimits topicLimits = new TopicLimits(KafkaClients.connectionConfig(config));
+        TopicAdmin topicAdmin = new TopicAdmin(KafkaClients.connectionConfig(config));
         try {
             producer = initialisedProducer(producerConfig, exactlyOnce);
             if (producer == null) {
@@ -122,9 +125,12 @@ final class Agent {
             if (checkpoints == null) {
                 return 0;
             }
-            pipeline = new Pipeline(exactlyOnce, producer, () -> initialisedProducerOrFail(producerConfig, exactlyOnce),
-                    config.agent().commitInterval(), config.agent().maxInFlightBytes(), KafkaClients.maxRecordBytes(producerConfig),
-                    agentId, config.agent().offsetsTopic(), config.agent().dataDir(), producerHealth, topicLimits, this::onFatal, registry);
+            topicAdmin.createMissing(deadLetterTopics(), Duration.ofSeconds(10));
+            Pipeline.Settings settings = new Pipeline.Settings(exactlyOnce, config.agent().commitInterval(),
+                    KafkaClients.transactionTimeout(producerConfig), config.agent().maxInFlightBytes(), KafkaClients.maxRecordBytes(producerConfig),
+                    KafkaClients.compressed(producerConfig), agentId, config.agent().offsetsTopic(), config.agent().dataDir());
+            pipeline = new Pipeline(settings, producer, () -> initialisedProducerOrFail(producerConfig, exactlyOnce),
+                    () -> readCheckpoints(agentId), producerHealth, topicAdmin, this::onFatal, registry);
             startupProblem = null;
             pipeline.start();
             for (Preparation.PreparedSource source : prepared.sources.values()) {
@@ -143,7 +149,7 @@ final class Agent {
             if (producer != null) {
                 closeProducer(producer);
             }
-            topicLimits.close();
+            topicAdmin.close();
             if (http != null) {
                 http.close();
             }
@@ -183,6 +189,12 @@ final class Agent {
         }
     }
 
+    /** The dead-letter topics of the sources whose on_error sends records there. */
+    private List<String> deadLetterTopics() {
+        return prepared.sources.values().stream().map(Preparation.PreparedSource::config)
+                .filter(source -> source.onError() == OnError.DEAD_LETTER).map(SourceConfig::deadLetterTopic).distinct().toList();
+    }
+
     private void startSource(Preparation.PreparedSource source, Map<String, Position> committed) {
         SourceConfig sourceConfig = source.config();
         SourceHandle handle = new SourceHandle(sourceConfig.name(), sourceConfig.type(), sourceConfig.onError(),
@@ -205,6 +217,7 @@ final class Agent {
                 if (reloadRequested.getAndSet(false)) {
                     reload();
                 }
+                finishPendingRemovals();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -242,11 +255,17 @@ final class Agent {
         List<String> restarted = new ArrayList<>();
         for (String name : List.copyOf(runningSources.keySet())) {
             Preparation.PreparedSource replacement = next.sources.get(name);
+            if (pendingRemovals.containsKey(name)) {
+                // Stopped by an earlier reload and still committing: the newest config replaces it when it is done.
+                pendingRemovals.put(name, replacement);
+                continue;
+            }
             if (replacement != null && sameSource(runningSources.get(name), replacement.config())) {
                 continue;
             }
             SourceHandle stopped = pipeline.removeSource(name, SHUTDOWN_TIMEOUT);
             if (stopped == null) {
+                pendingRemovals.put(name, replacement);
                 continue;
             }
             runningSources.remove(name);
@@ -271,6 +290,24 @@ final class Agent {
         }
         log.info("Reloaded {}: added {}, removed {}, restarted {}, {} unchanged", file, added, removed, restarted,
                 runningSources.size() - added.size() - restarted.size());
+    }
+
+    /** Completes the reload of sources that could not commit what they read in time, once they have. */
+    private void finishPendingRemovals() {
+        for (String name : List.copyOf(pendingRemovals.keySet())) {
+            SourceHandle stopped = pipeline.finishRemoval(name);
+            if (stopped == null) {
+                continue;
+            }
+            Preparation.PreparedSource replacement = pendingRemovals.remove(name);
+            runningSources.remove(name);
+            if (replacement == null) {
+                log.info("Source {} committed what it read and is removed, as the reload asked", name);
+            } else {
+                startSource(replacement, stopped.committedPositions());
+                log.info("Source {} committed what it read and restarts with its reloaded config", name);
+            }
+        }
     }
 
     private static boolean sameSource(SourceConfig a, SourceConfig b) {
@@ -323,7 +360,9 @@ final class Agent {
         while (stopRequested.getCount() > 0) {
             try {
                 return initialisedProducerOrFail(producerConfig, exactlyOnce);
-            } catch (TimeoutException e) {
+            } catch (ConfigException e) {
+                throw e;
+            } catch (KafkaException e) {
                 startupProblem = "waiting for Kafka at " + config.kafka().bootstrapServers() + ": " + e.getMessage();
                 log.warn("Cannot initialise the producer yet ({}); retrying", e.getMessage());
                 sleep(STARTUP_RETRY);

@@ -72,6 +72,18 @@ final class KafkaClients {
         return Math.min(parsed.getInt(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), parsed.getLong(ProducerConfig.BUFFER_MEMORY_CONFIG));
     }
 
+    /** The producer's {@code transaction.timeout.ms}: how long the coordinator lets a transaction stay open. */
+    static java.time.Duration transactionTimeout(Map<String, Object> producerConfig) {
+        ProducerConfig parsed = new ProducerConfig(withoutAgentObjects(producerConfig));
+        return java.time.Duration.ofMillis(parsed.getInt(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
+    }
+
+    /** True when the producer compresses batches, so a record's uncompressed size says nothing certain about a topic's limit. */
+    static boolean compressed(Map<String, Object> producerConfig) {
+        ProducerConfig parsed = new ProducerConfig(withoutAgentObjects(producerConfig));
+        return !"none".equals(parsed.getString(ProducerConfig.COMPRESSION_TYPE_CONFIG));
+    }
+
     /** Checks {@code kafka.producer} the way the producer will, without connecting; null when valid. */
     static String checkProducerConfig(AgentConfig config) {
         try {

@@ -6,38 +6,27 @@ import io.micrometer.core.instrument.Timer;
 import io.tributary.agent.checkpoint.CheckpointCodec;
 import io.tributary.agent.checkpoint.CheckpointKey;
 import io.tributary.agent.config.OnError;
-import io.tributary.api.Checkpoint;
 import io.tributary.api.Position;
 import io.tributary.api.RecordSource;
 import io.tributary.api.SourceRecord;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.AuthenticationException;
-import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidTopicException;
-import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.RecordBatchTooLargeException;
-import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,77 +37,91 @@ import org.slf4j.LoggerFactory;
  * reach to the offsets topic and commits.
  *
  * <p>In {@code exactly_once} the records and checkpoints share one Kafka transaction. Records stay in
- * memory until it commits: when it fails with an abortable error it is aborted and the same records
- * are written again in a new one, so sources never rewind while the agent runs. A record Kafka
- * can never take (too large, bad topic) is caught before it is sent where possible, or found in the
- * aborted transaction, and goes where its source's {@code on_error} says. Only after
- * {@code commitTransaction()} returned do sources hear of their checkpoints (Kafka Connect's order).
+ * memory until it commits: when it fails it is aborted and the same records are written again in a
+ * new one, so sources never rewind while the agent runs. Only after {@code commitTransaction()}
+ * returned do sources hear of their checkpoints (Kafka Connect's order). In {@code at_least_once}
+ * the producer is idempotent, not transactional: the checkpoints are written after every record
+ * before them was acknowledged.
  *
- * <p>In {@code at_least_once} the producer is idempotent, not transactional: the checkpoints are
- * written after every record before them was acknowledged, so a crash can repeat records but never
- * lose one.
+ * <p>Failures are kept to what they are about:
+ * <ul>
+ *   <li>Kafka away or slow: the transaction is retried with a backoff for as long as it takes; a
+ *       producer that cannot abort, or that was fenced by the coordinator, is replaced
+ *       ({@link ProducerSupervisor}). Only fencing by a second agent stops the agent.</li>
+ *   <li>A topic a source cannot write (missing, not authorised): the source is held back, its records
+ *       kept in order and its thread paused, until the {@link TopicGate} finds the topic writable;
+ *       the other sources go on.</li>
+ *   <li>A record Kafka will never take ({@link UnwritableRecords}): its source's {@code on_error}
+ *       says what happens to it.</li>
+ * </ul>
  */
 final class Committer implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Committer.class);
     private static final long IDLE_WAIT_NANOS = Duration.ofMillis(100).toNanos();
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     private static final long MIN_IDLE_COMMIT_NANOS = Duration.ofMillis(5).toNanos();
-    /** What a record adds to its size in a produce request, at most: batch header plus varints. */
-    private static final int RECORD_OVERHEAD_UPPER_BOUND = 61 + 5 + 1 + 10 + 5 + 5 + 5 + 5;
-    private static final int HEADER_OVERHEAD_UPPER_BOUND = 10;
+    private static final Duration FIRST_RETRY = Duration.ofMillis(100);
+    private static final Duration MAX_RETRY = Duration.ofSeconds(5);
 
-    private final boolean exactlyOnce;
+    private final DeliveryMode delivery;
     private final InFlightBuffer buffer;
-    private final Supplier<Producer<byte[], byte[]>> producers;
+    private final ProducerSupervisor producers;
+    private final TopicGate topics;
+    private final UnwritableRecords unwritable;
+    private final DeadLetters deadLetters;
+    private final Ticker ticker;
     private final long commitIntervalNanos;
+    private final long idleCommitNanos;
     private final long maxTransactionBytes;
-    private final long maxRecordBytes;
     private final String agentId;
     private final String offsetsTopic;
     private final FatalHandler fatalHandler;
     private final ProducerHealth health;
-    private final TopicLimits topicLimits;
     private final Counter committedTransactions;
     private final Counter abortedTransactions;
     private final Timer commitLatency;
 
-    private Producer<byte[], byte[]> producer;
-    private final List<Batch> open = new ArrayList<>();
-    private long openBytes;
-    private long openedNanos;
-    private long lastBatchNanos;
-    private final long idleCommitNanos;
-    private boolean inTransaction;
-    private final Map<SourceRecord, Throwable> poisoned = new IdentityHashMap<>();
-    private final Set<SourceRecord> deadLetterRefused = Collections.newSetFromMap(new IdentityHashMap<>());
-    private final Map<SourceHandle, FailedAt> failedSources = new IdentityHashMap<>();
+    private final OpenTransaction open = new OpenTransaction();
+    private final Map<SourceHandle, Deque<Batch>> held = new IdentityHashMap<>();
+    private final Set<SourceHandle> failedSources = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     private final ConcurrentLinkedQueue<SendFailure> failures = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<SourceHandle> forgotten = new ConcurrentLinkedQueue<>();
+    private long lastBatchNanos;
+    private long transactionBeganNanos;
     private volatile boolean finishing;
+    private volatile boolean abandoned;
     private volatile boolean finished;
 
-    /** A send the broker refused; {@code deadLetter} when it was the dead-letter copy of {@code record}. */
-    private record SendFailure(SourceRecord record, Throwable error, boolean deadLetter) {
+    /** A send Kafka refused; {@code deadLetter} when it was the dead-letter copy of {@code record}. */
+    private record SendFailure(Batch batch, SourceRecord record, Throwable error, boolean deadLetter) {
     }
 
-    /** Where a source set to {@code on_error: fail} stopped: records from here on are not written. */
-    private record FailedAt(Batch batch, int index) {
+    /** Thrown inside a send when a source must be held back: its records come out of the transaction. */
+    private static final class SourceHeld extends KafkaException {
+        final SourceHandle source;
+
+        SourceHeld(SourceHandle source, String reason) {
+            super(reason);
+            this.source = source;
+        }
     }
 
-    Committer(boolean exactlyOnce, InFlightBuffer buffer, Supplier<Producer<byte[], byte[]>> producers,
-              Duration commitInterval, long maxRecordBytes, String agentId, String offsetsTopic,
-              FatalHandler fatalHandler, ProducerHealth health, TopicLimits topicLimits, MeterRegistry registry) {
-        this.exactlyOnce = exactlyOnce;
+    Committer(DeliveryMode delivery, InFlightBuffer buffer, ProducerSupervisor producers, TopicGate topics,
+              UnwritableRecords unwritable, DeadLetters deadLetters, Duration commitInterval, String agentId, String offsetsTopic,
+              FatalHandler fatalHandler, ProducerHealth health, Ticker ticker, MeterRegistry registry) {
+        this.delivery = delivery;
         this.buffer = buffer;
         this.producers = producers;
+        this.topics = topics;
+        this.unwritable = unwritable;
+        this.deadLetters = deadLetters;
+        this.ticker = ticker;
         this.commitIntervalNanos = commitInterval.toNanos();
         this.idleCommitNanos = Math.max(MIN_IDLE_COMMIT_NANOS, commitIntervalNanos / 10);
         this.maxTransactionBytes = Math.max(1, buffer.maxBytes() / 2);
-        this.maxRecordBytes = maxRecordBytes;
         this.agentId = agentId;
         this.offsetsTopic = offsetsTopic;
         this.fatalHandler = fatalHandler;
         this.health = health;
-        this.topicLimits = topicLimits;
         committedTransactions = Counter.builder("tributary.transactions").description("Kafka transactions (or at_least_once commits) by outcome")
                 .tag("outcome", "committed").register(registry);
         abortedTransactions = Counter.builder("tributary.transactions").description("Kafka transactions (or at_least_once commits) by outcome")
@@ -127,31 +130,43 @@ final class Committer implements Runnable {
                 .publishPercentiles(0.5, 0.99).register(registry);
     }
 
-    /** Starts using the producer the agent already initialised (its transactions set up). */
-    void useProducer(Producer<byte[], byte[]> initialised) {
-        this.producer = initialised;
-    }
-
     /** Asks the thread to commit what it holds and what is queued, then end. Sources must be stopped first. */
     void finish() {
         finishing = true;
+    }
+
+    /** Asks the thread to give up what it has not committed and end at once: the graceful stop ran out of time. */
+    void abandon() {
+        abandoned = true;
     }
 
     boolean isFinished() {
         return finished;
     }
 
+    /** The producer as it closes at the end of the run; null when none could be made. */
+    Producer<byte[], byte[]> producer() {
+        return producers.producer();
+    }
+
     @Override
     public void run() {
         try {
             loop();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            log.warn("Commit thread interrupted with {} records not committed", openRecords());
+        } catch (InterruptedException | Abandoned e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            log.warn("Gave up waiting for Kafka with {} records not committed; sources that can replay read them again on restart",
+                    openRecords());
         } catch (FatalException e) {
             fatalHandler.fatal(e.getMessage(), e.getCause());
         } catch (RuntimeException | Error e) {
-            fatalHandler.fatal("the commit thread failed: " + e, e);
+            if (abandoned) {
+                log.warn("Gave up waiting for Kafka with {} records not committed ({})", openRecords(), e.toString());
+            } else {
+                fatalHandler.fatal("the commit thread failed: " + e, e);
+            }
         } finally {
             finished = true;
         }
@@ -159,17 +174,25 @@ final class Committer implements Runnable {
 
     private void loop() throws InterruptedException {
         while (true) {
-            long waitNanos = open.isEmpty() ? IDLE_WAIT_NANOS : Math.max(0, commitDueNanos() - System.nanoTime());
-            Batch batch = buffer.take(waitNanos);
+            if (abandoned) {
+                throw new Abandoned();
+            }
+            forgetRemovedSources();
+            if (topics.poll()) {
+                releaseWritableSources();
+            }
+            long waitNanos = open.isEmpty() ? IDLE_WAIT_NANOS : Math.max(0, commitDueNanos() - ticker.nanoTime());
+            Batch batch = buffer.take(Math.min(waitNanos, IDLE_WAIT_NANOS));
             if (batch != null) {
+                lastBatchNanos = ticker.nanoTime();
                 add(batch);
-                lastBatchNanos = System.nanoTime();
             }
             boolean drained = finishing && buffer.isQueueEmpty();
-            if (!open.isEmpty() && (drained || openBytes >= maxTransactionBytes || System.nanoTime() - commitDueNanos() >= 0)) {
+            if (!open.isEmpty() && (drained || open.bytes() >= maxTransactionBytes || ticker.nanoTime() - commitDueNanos() >= 0)) {
                 commit();
             }
             if (drained && open.isEmpty()) {
+                giveUpHeld();
                 return;
             }
         }
@@ -181,33 +204,149 @@ final class Committer implements Runnable {
      * wait out the interval while sending nonstop still fills transactions.
      */
     private long commitDueNanos() {
-        return Math.min(openedNanos + commitIntervalNanos, lastBatchNanos + idleCommitNanos);
+        return Math.min(open.openedNanos() + commitIntervalNanos, lastBatchNanos + idleCommitNanos);
     }
 
     private void add(Batch batch) throws InterruptedException {
-        if (failedSources.containsKey(batch.source())) {
+        SourceHandle source = batch.source();
+        if (failedSources.contains(source)) {
             discard(batch);
             return;
         }
-        if (open.isEmpty()) {
-            openedNanos = System.nanoTime();
+        Deque<Batch> waiting = held.get(source);
+        if (waiting != null) {
+            waiting.addLast(batch);
+            return;
         }
-        open.add(batch);
-        openBytes += batch.bytes();
+        String blocked = blockedTopic(batch);
+        if (blocked != null) {
+            holdForTopic(source, List.of(batch), blocked);
+            return;
+        }
+        open.add(batch, ticker.nanoTime());
         try {
             send(batch);
-        } catch (KafkaException e) {
-            recover(e);
+        } catch (KafkaException | IllegalStateException e) {
+            recover(asKafkaException(e));
+        }
+    }
+
+    /**
+     * The first topic of the batch not known to be writable yet (Kafka said it is not, or its check
+     * is under way); null when all are. Records for a name that can never be a topic are marked
+     * unwritable.
+     */
+    private String blockedTopic(Batch batch) {
+        String previous = null;
+        TopicGate.TopicStatus status = null;
+        for (SourceRecord record : batch.records()) {
+            if (record.isCheckpointOnly()) {
+                continue;
+            }
+            String topic = record.topic();
+            if (!topic.equals(previous)) {
+                previous = topic;
+                status = topics.status(topic);
+                if (status == null || status.kind() == TopicGate.TopicStatus.Kind.UNAVAILABLE) {
+                    return topic;
+                }
+            }
+            if (status.kind() == TopicGate.TopicStatus.Kind.INVALID) {
+                unwritable.mark(record, new InvalidTopicException(status.reason()));
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Holds the source back until the topic can be written. While the topic's first check is under
+     * way (a moment, at a source's start) the batches just wait; the source is paused, and says so,
+     * once Kafka said the topic cannot be written.
+     */
+    private void holdForTopic(SourceHandle source, List<Batch> batches, String topic) {
+        TopicGate.TopicStatus status = topics.status(topic);
+        keep(source, batches);
+        if (status != null) {
+            pause(source, status.reason());
+        }
+    }
+
+    private void hold(SourceHandle source, List<Batch> batches, String reason) {
+        keep(source, batches);
+        pause(source, reason);
+    }
+
+    private void keep(SourceHandle source, List<Batch> batches) {
+        Deque<Batch> waiting = held.computeIfAbsent(source, s -> new ArrayDeque<>());
+        for (int i = batches.size() - 1; i >= 0; i--) {
+            waiting.addFirst(batches.get(i));
+        }
+    }
+
+    private static void pause(SourceHandle source, String reason) {
+        if (!source.isPaused()) {
+            log.warn("Source {} paused: {}. Its records are kept and written once that is resolved; the other sources go on",
+                    source.name(), reason);
+        }
+        source.pause(reason);
+    }
+
+    /**
+     * Drops what the commit thread holds of a source that was removed (a reload stopped it): its
+     * records could not be written, and its successor reads them again from the committed checkpoints.
+     */
+    void forget(SourceHandle source) {
+        forgotten.add(source);
+    }
+
+    private void forgetRemovedSources() {
+        for (SourceHandle source = forgotten.poll(); source != null; source = forgotten.poll()) {
+            Deque<Batch> waiting = held.remove(source);
+            if (waiting != null) {
+                int records = 0;
+                for (Batch batch : waiting) {
+                    records += batch.records().size();
+                    discard(batch);
+                }
+                log.info("Source {} was removed while paused: {} records it read and could not write are dropped", source.name(), records);
+            }
+        }
+    }
+
+    /** Sends the held batches of sources whose topics can all be written now, in order. */
+    private void releaseWritableSources() throws InterruptedException {
+        for (SourceHandle source : List.copyOf(held.keySet())) {
+            Deque<Batch> waiting = held.get(source);
+            String blocked = null;
+            for (Batch batch : waiting) {
+                blocked = blockedTopic(batch);
+                if (blocked != null) {
+                    break;
+                }
+            }
+            if (blocked != null) {
+                TopicGate.TopicStatus status = topics.status(blocked);
+                if (status != null) {
+                    pause(source, status.reason());
+                }
+                continue;
+            }
+            held.remove(source);
+            if (source.isPaused()) {
+                log.info("Source {} resumes", source.name());
+            }
+            source.resume();
+            for (Batch batch : waiting) {
+                add(batch);
+            }
         }
     }
 
     private void send(Batch batch) {
-        if (exactlyOnce && !inTransaction) {
-            producer.beginTransaction();
-            inTransaction = true;
+        if (delivery.begin(producers.producer())) {
+            transactionBeganNanos = ticker.nanoTime();
         }
-        SourceHandle source = batch.source();
-        RecordSource.set(source.name());
+        RecordSource.set(batch.source().name());
         try {
             sendRecords(batch);
         } finally {
@@ -218,25 +357,23 @@ final class Committer implements Runnable {
     private void sendRecords(Batch batch) {
         List<SourceRecord> records = batch.records();
         SourceHandle source = batch.source();
+        Producer<byte[], byte[]> producer = producers.producer();
         for (int i = 0; i < records.size(); i++) {
-            if (!failedSources.isEmpty() && failedSources.containsKey(source) && i >= endOf(batch)) {
+            if (open.hasFailed(source) && i >= open.endOf(batch)) {
                 return;
             }
             SourceRecord record = records.get(i);
             if (record.isCheckpointOnly()) {
                 continue;
             }
-            Throwable poison = poisoned.get(record);
-            if (poison == null) {
-                poison = unwritableBeforeSending(record);
-            }
-            if (poison != null) {
-                handleUnwritable(batch, i, poison);
+            Throwable error = unwritable.check(record);
+            if (error != null) {
+                handleUnwritable(batch, i, error);
                 continue;
             }
-            producer.send(toProducerRecord(record), (metadata, error) -> {
-                if (error != null) {
-                    failures.add(new SendFailure(record, error, false));
+            producer.send(toProducerRecord(record), (metadata, e) -> {
+                if (e != null) {
+                    failures.add(new SendFailure(batch, record, e, false));
                 }
             });
         }
@@ -247,22 +384,28 @@ final class Committer implements Runnable {
         SourceRecord record = batch.records().get(index);
         switch (source.onError()) {
             case DEAD_LETTER -> {
-                if (!deadLetterRefused.contains(record)) {
-                    producer.send(deadLetter(source, record, error), (metadata, e) -> {
-                        if (e != null) {
-                            failures.add(new SendFailure(record, e, true));
-                        }
-                    });
+                if (unwritable.isDeadLetterRefused(record)) {
+                    return;
                 }
+                String topic = source.deadLetterTopic();
+                if (!topics.isWritable(topic)) {
+                    throw new SourceHeld(source, "its dead-letter topic cannot be written: " + topics.problem(topic));
+                }
+                producers.producer().send(deadLetters.copyOf(source, record, error), (metadata, e) -> {
+                    if (e != null) {
+                        failures.add(new SendFailure(batch, record, e, true));
+                    }
+                });
             }
             case SKIP -> {
             }
             case FAIL -> {
-                if (failedSources.putIfAbsent(source, new FailedAt(batch, index)) == null) {
+                if (open.failAt(batch, index)) {
+                    failedSources.add(source);
                     source.failedOnRecord("stopped by on_error: fail on a record it cannot write: " + error.getMessage());
                     log.error("{}; the source stops as on_error: fail says. Its checkpoint stays before this record",
                             describeUnwritable(source, record, error));
-                    if (exactlyOnce && endOf(batch) < index) {
+                    if (delivery.isTransactional() && open.endOf(batch) < index) {
                         // Records already sent after the last checkpoint before this one would be read
                         // again on restart: write the transaction again without them.
                         throw new KafkaException("the transaction holds records past " + source.name() + "'s last checkpoint");
@@ -279,7 +422,7 @@ final class Committer implements Runnable {
     /** Once the transaction holding them committed: counts and logs what became of unwritable records. */
     private void reportUnwritable(SourceHandle source, SourceRecord record, Throwable error) {
         String what = describeUnwritable(source, record, error);
-        if (source.onError() == OnError.DEAD_LETTER && !deadLetterRefused.contains(record)) {
+        if (source.onError() == OnError.DEAD_LETTER && !unwritable.isDeadLetterRefused(record)) {
             source.countDeadLettered();
             log.warn("{}; sent to dead-letter topic {}", what, source.deadLetterTopic());
         } else if (source.onError() == OnError.DEAD_LETTER) {
@@ -291,231 +434,78 @@ final class Committer implements Runnable {
         }
     }
 
-    /**
-     * A record known to be unwritable without asking Kafka: addressed to the offsets topic, or over
-     * max.request.size or its topic's known limit.
-     */
-    private Throwable unwritableBeforeSending(SourceRecord record) {
-        if (record.topic().equals(offsetsTopic)) {
-            // A record there would be read as a checkpoint at the next start and make it fail.
-            return poison(record, new InvalidTopicException("topic " + offsetsTopic
-                    + " is agent.offsets_topic, where the agent keeps its checkpoints"));
-        }
-        long size = estimatedSize(record);
-        if (size > maxRecordBytes) {
-            return poison(record, new RecordTooLargeException("the record is about " + size
-                    + " bytes, more than max.request.size / buffer.memory allow (" + maxRecordBytes + ")"));
-        }
-        OptionalLong topicLimit = topicLimits.known(record.topic());
-        if (topicLimit.isPresent() && size > topicLimit.getAsLong()) {
-            return poison(record, new RecordTooLargeException("the record is about " + size
-                    + " bytes, more than topic " + record.topic() + " takes (max.message.bytes " + topicLimit.getAsLong() + ")"));
-        }
-        return null;
-    }
-
-    private Throwable poison(SourceRecord record, Throwable error) {
-        poisoned.put(record, error);
-        return error;
-    }
-
-    private ProducerRecord<byte[], byte[]> deadLetter(SourceHandle source, SourceRecord record, Throwable error) {
-        List<Header> headers = new ArrayList<>(record.headers());
-        headers.add(header("tributary.error", error.getClass().getSimpleName() + ": " + error.getMessage()));
-        headers.add(header("tributary.error.topic", record.topic()));
-        headers.add(header("tributary.error.source", source.name()));
-        byte[] value = record.value();
-        int valueSize = value == null ? 0 : value.length;
-        headers.add(header("tributary.error.value.bytes", Integer.toString(valueSize)));
-        long room = maxRecordBytes - RECORD_OVERHEAD_UPPER_BOUND - (record.key() == null ? 0 : record.key().length) - headersSize(headers) - 64;
-        if (value != null && value.length > room) {
-            // The dead-letter topic must take the record, so it keeps the head of a value too large to write.
-            value = Arrays.copyOf(value, (int) Math.max(0, room));
-            headers.add(header("tributary.error.value.truncated", "true"));
-        }
-        return new ProducerRecord<>(source.deadLetterTopic(), null, record.timestamp(), record.key(), value, headers);
-    }
-
-    private static Header header(String key, String value) {
-        return new RecordHeader(key, value.getBytes(StandardCharsets.UTF_8));
-    }
-
     private static ProducerRecord<byte[], byte[]> toProducerRecord(SourceRecord record) {
         return new ProducerRecord<>(record.topic(), null, record.timestamp(), record.key(), record.value(), record.headers());
     }
 
-    private static long estimatedSize(SourceRecord record) {
-        return RECORD_OVERHEAD_UPPER_BOUND + (record.key() == null ? 0 : record.key().length)
-                + (record.value() == null ? 0 : record.value().length) + headersSize(record.headers());
-    }
-
-    private static long headersSize(List<Header> headers) {
-        long size = 0;
-        for (Header header : headers) {
-            // Three bytes a char bound the key's UTF-8 size without encoding it for every record.
-            size += HEADER_OVERHEAD_UPPER_BOUND + 3L * header.key().length()
-                    + (header.value() == null ? 0 : header.value().length);
-        }
-        return size;
-    }
-
     /** Commits the open records and their checkpoints, retrying until done or the agent must stop. */
     private void commit() throws InterruptedException {
-        long started = System.nanoTime();
+        long started = ticker.nanoTime();
         health.commitStarted();
-        Map<SourceHandle, Map<String, Position>> checkpoints = checkpointsOfOpen();
+        Map<SourceHandle, Map<String, Position>> checkpoints;
         while (true) {
+            // After a recovery the transaction may hold fewer records: the checkpoints come from what it holds now.
+            checkpoints = open.checkpoints();
             try {
-                if (exactlyOnce) {
-                    if (!inTransaction) {
-                        producer.beginTransaction();
-                        inTransaction = true;
-                    }
-                    writeCheckpoints(checkpoints);
-                    commitTransactionRetryingTimeouts();
-                    inTransaction = false;
-                } else {
-                    flushAtLeastOnce();
-                    writeCheckpoints(checkpoints);
-                    flushAtLeastOnce();
-                }
+                Producer<byte[], byte[]> producer = producers.producer();
+                Map<SourceHandle, Map<String, Position>> toWrite = checkpoints;
+                delivery.commit(producer, () -> writeCheckpoints(producer, toWrite), this::throwFirstFailure, this::commitTimedOut);
                 break;
-            } catch (KafkaException e) {
-                recover(e);
+            } catch (KafkaException | IllegalStateException e) {
+                recover(asKafkaException(e));
+            }
+            if (open.isEmpty()) {
+                // Every record came out of the transaction (their sources are held): nothing to commit.
+                health.committed();
+                return;
             }
         }
-        commitLatency.record(Duration.ofNanos(System.nanoTime() - started));
+        commitLatency.record(Duration.ofNanos(ticker.nanoTime() - started));
         committedTransactions.increment();
         health.committed();
-        completeOpen(checkpoints);
-    }
-
-    private void commitTransactionRetryingTimeouts() {
-        int attempts = 0;
-        while (true) {
-            try {
-                producer.commitTransaction();
-                return;
-            } catch (TimeoutException e) {
-                // Kafka allows only retrying the commit after a timeout: it may already be completing.
-                attempts++;
-                health.problem("commit is waiting for Kafka: " + e.getMessage());
-                log.warn("Committing a transaction timed out ({} attempts so far); retrying: {}", attempts, e.getMessage());
-                checkFatal(e);
+        long settledBytes = open.bytes();
+        open.settle(checkpoints, new OpenTransaction.UnwritableReport() {
+            @Override
+            public Throwable unwritable(SourceRecord record) {
+                return unwritable.get(record);
             }
+
+            @Override
+            public void report(SourceHandle source, SourceRecord record, Throwable error) {
+                reportUnwritable(source, record, error);
+            }
+        }, ticker.nanoTime());
+        buffer.release(settledBytes);
+        unwritable.clear();
+        failures.clear();
+    }
+
+    private void commitTimedOut(TimeoutException e, int attempts) {
+        health.problem("commit is waiting for Kafka: " + e.getMessage());
+        log.warn("Committing a transaction timed out ({} attempts so far); retrying: {}", attempts, e.getMessage());
+        if (abandoned) {
+            throw new Abandoned();
         }
     }
 
-    /** at_least_once: waits for every acknowledgement and writes again what failed for a retriable reason. */
-    private void flushAtLeastOnce() {
-        producer.flush();
-        if (!failures.isEmpty()) {
-            throw new KafkaException("some records were not acknowledged: " + failures.peek().error());
+    private void throwFirstFailure() {
+        SendFailure failure = failures.peek();
+        if (failure != null) {
+            throw new KafkaException("some records were not acknowledged: " + failure.error(), failure.error());
         }
     }
 
-    private void writeCheckpoints(Map<SourceHandle, Map<String, Position>> checkpoints) {
+    private void writeCheckpoints(Producer<byte[], byte[]> producer, Map<SourceHandle, Map<String, Position>> checkpoints) {
         for (Map.Entry<SourceHandle, Map<String, Position>> source : checkpoints.entrySet()) {
             for (Map.Entry<String, Position> stream : source.getValue().entrySet()) {
                 byte[] key = CheckpointCodec.encodeKey(new CheckpointKey(agentId, source.getKey().name(), stream.getKey()));
                 producer.send(new ProducerRecord<>(offsetsTopic, key, CheckpointCodec.encodeValue(stream.getValue())), (metadata, error) -> {
                     if (error != null) {
-                        failures.add(new SendFailure(null, error, false));
+                        failures.add(new SendFailure(null, null, error, false));
                     }
                 });
             }
         }
-    }
-
-    /**
-     * The newest checkpoint of each stream the open records reach (a null position forgets the
-     * stream), skipping the records of a source that failed from where it failed.
-     */
-    private Map<SourceHandle, Map<String, Position>> checkpointsOfOpen() {
-        Map<SourceHandle, Map<String, Position>> checkpoints = new LinkedHashMap<>();
-        for (Batch batch : open) {
-            int end = endOf(batch);
-            List<SourceRecord> records = batch.records();
-            for (int i = 0; i < end; i++) {
-                Checkpoint checkpoint = records.get(i).checkpoint();
-                if (checkpoint != null) {
-                    checkpoints.computeIfAbsent(batch.source(), s -> new LinkedHashMap<>())
-                            .put(checkpoint.stream(), checkpoint.position());
-                }
-            }
-        }
-        return checkpoints;
-    }
-
-    /**
-     * How many records of the batch count: all, unless its source failed within or before it. Within
-     * it, only up to the last record before the failure that carries a checkpoint: the records after
-     * that one will be read again from that checkpoint, so committing them now would repeat them.
-     */
-    private int endOf(Batch batch) {
-        FailedAt failed = failedSources.get(batch.source());
-        if (failed == null) {
-            return batch.records().size();
-        }
-        if (failed.batch() == batch) {
-            int end = failed.index();
-            while (end > 0 && batch.records().get(end - 1).checkpoint() == null) {
-                end--;
-            }
-            return end;
-        }
-        return open.indexOf(batch) < open.indexOf(failed.batch()) ? batch.records().size() : 0;
-    }
-
-    private void completeOpen(Map<SourceHandle, Map<String, Position>> checkpoints) {
-        Map<SourceHandle, long[]> totals = new LinkedHashMap<>();
-        for (Batch batch : open) {
-            int end = endOf(batch);
-            long[] t = totals.computeIfAbsent(batch.source(), s -> new long[] {0, 0, 0, 0, Long.MAX_VALUE});
-            long written = 0;
-            long writtenBytes = 0;
-            for (int i = 0; i < end; i++) {
-                SourceRecord record = batch.records().get(i);
-                Throwable unwritable = poisoned.get(record);
-                if (unwritable != null) {
-                    reportUnwritable(batch.source(), record, unwritable);
-                } else if (!record.isCheckpointOnly()) {
-                    written++;
-                    writtenBytes += record.sizeInBytes();
-                }
-            }
-            long droppedBytes = 0;
-            if (end < batch.records().size()) {
-                for (int i = end; i < batch.records().size(); i++) {
-                    droppedBytes += batch.records().get(i).sizeInBytes();
-                }
-                batch.source().discarded(batch.records().size() - end, droppedBytes);
-            }
-            t[0] += end;
-            t[1] += batch.bytes() - droppedBytes;
-            t[2] += written;
-            t[3] += writtenBytes;
-            t[4] = Math.min(t[4], batch.acceptedNanos());
-        }
-        for (Map.Entry<SourceHandle, long[]> entry : totals.entrySet()) {
-            Map<String, Position> positions = new LinkedHashMap<>();
-            Set<String> forgotten = new HashSet<>();
-            checkpoints.getOrDefault(entry.getKey(), Map.of()).forEach((stream, position) -> {
-                if (position == null) {
-                    forgotten.add(stream);
-                } else {
-                    positions.put(stream, position);
-                }
-            });
-            long[] t = entry.getValue();
-            entry.getKey().committed(positions, forgotten, (int) t[0], t[1], (int) t[2], t[3], t[4]);
-        }
-        buffer.release(openBytes);
-        open.clear();
-        openBytes = 0;
-        poisoned.clear();
-        deadLetterRefused.clear();
-        failures.clear();
     }
 
     private void discard(Batch batch) {
@@ -524,147 +514,203 @@ final class Committer implements Runnable {
     }
 
     /**
-     * After a failed send or commit: abort, learn which records Kafka will never take, wait, and
-     * write the open records again in a new transaction. Returns once they are all sent again.
+     * After a failed send or commit: abort; hold back the sources whose topics Kafka refused; find
+     * the records Kafka will never take; wait; and write what remains again in a new transaction.
+     * Returns once it is all sent again. Retries for as long as Kafka is away.
      */
     private void recover(KafkaException cause) throws InterruptedException {
-        Duration backoff = Duration.ofMillis(100);
+        Backoff backoff = new Backoff(FIRST_RETRY, MAX_RETRY);
         KafkaException error = cause;
         while (true) {
-            checkFatal(error);
+            if (abandoned) {
+                throw new Abandoned();
+            }
             abortedTransactions.increment();
-            health.problem("writing to Kafka failed: " + error.getMessage());
-            learnUnwritableRecords();
-            log.warn("Writing to Kafka failed ({}); {} records will be written again in {} ms", describe(error), openRecords(), backoff.toMillis());
-            abortOrReplaceProducer();
-            Thread.sleep(backoff.toMillis());
-            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            if (!(error instanceof SourceHeld)) {
+                health.problem("writing to Kafka failed: " + error.getMessage());
+            }
             try {
-                for (Batch batch : new ArrayList<>(open)) {
+                abort(error);
+                settleFailures();
+                if (error instanceof SourceHeld held) {
+                    hold(held.source, open.remove(held.source), held.getMessage());
+                } else {
+                    Duration wait = backoff.next();
+                    log.warn("Writing to Kafka failed ({}); {} records will be written again in {} ms", KafkaErrors.describe(error), openRecords(),
+                            wait.toMillis());
+                    ticker.sleep(wait);
+                }
+                for (Batch batch : open.batches()) {
                     send(batch);
                 }
                 return;
-            } catch (KafkaException e) {
-                error = e;
+            } catch (KafkaException | IllegalStateException e) {
+                error = asKafkaException(e);
             }
         }
     }
 
     /**
-     * Learns from the failed sends which records Kafka will never take. A broker that refuses a
-     * batch as too large fails every record in it, so a record counts as too large only when it
-     * passes its topic's limit; failing that test, the largest refused record of the topic does,
-     * which guarantees progress.
+     * The producer throws IllegalStateException when a transaction is in a state it did not expect
+     * (a commit interrupted by a timeout, say); treated like a failed transaction, whose recovery
+     * replaces the producer if aborting fails too.
      */
-    private void learnUnwritableRecords() {
-        Map<String, List<SendFailure>> tooLargeByTopic = new LinkedHashMap<>();
-        SendFailure failure;
-        while ((failure = failures.poll()) != null) {
-            checkFatal(failure.error());
-            if (failure.record() == null || !isUnwritable(failure.error())) {
-                continue;
-            }
-            if (isTooLarge(failure.error())) {
-                String topic = failure.deadLetter() ? null : failure.record().topic();
-                tooLargeByTopic.computeIfAbsent(topic, t -> new ArrayList<>()).add(failure);
-            } else {
-                markUnwritable(failure);
-            }
-        }
-        tooLargeByTopic.forEach((topic, refused) -> {
-            if (topic == null) {
-                refused.forEach(this::markUnwritable);
-                return;
-            }
-            OptionalLong limit = topicLimits.refresh(topic);
-            boolean found = false;
-            for (SendFailure refusal : refused) {
-                if (limit.isPresent() && estimatedSize(refusal.record()) > limit.getAsLong()) {
-                    markUnwritable(refusal);
-                    found = true;
-                }
-            }
-            if (!found) {
-                markUnwritable(refused.stream().max(Comparator.comparingLong(f -> estimatedSize(f.record()))).orElseThrow());
-            }
-        });
+    private static KafkaException asKafkaException(RuntimeException e) {
+        return e instanceof KafkaException kafka ? kafka : new KafkaException("the producer is in an unexpected state: " + e.getMessage(), e);
     }
 
-    private void markUnwritable(SendFailure failure) {
-        if (failure.deadLetter()) {
-            deadLetterRefused.add(failure.record());
-        } else {
-            poisoned.put(failure.record(), failure.error());
-        }
+    /** How long the Kafka transaction now open has been open; zero when none is. */
+    private Duration transactionAge() {
+        return delivery.inTransaction() ? Duration.ofNanos(ticker.nanoTime() - transactionBeganNanos) : Duration.ZERO;
     }
 
-    private static boolean isTooLarge(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof RecordTooLargeException || t instanceof RecordBatchTooLargeException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void abortOrReplaceProducer() {
-        if (!exactlyOnce) {
+    /** Ends the failed transaction: aborts it, or replaces the producer when it cannot abort or was fenced. */
+    private void abort(KafkaException error) throws InterruptedException {
+        KafkaException fenced = KafkaErrors.fencing(error);
+        if (fenced != null) {
+            failures.clear();
+            producers.fenced(fenced, transactionAge());
+            delivery.reset();
             return;
         }
         try {
-            if (inTransaction) {
-                producer.abortTransaction();
-            }
+            delivery.abort(producers.producer());
         } catch (KafkaException e) {
-            checkFatal(e);
-            log.warn("Aborting failed ({}); replacing the producer, which aborts the transaction for good", describe(e));
-            closeQuietly(producer);
-            producer = producers.get();
+            KafkaException fencedOnAbort = KafkaErrors.fencing(e);
+            if (fencedOnAbort != null) {
+                producers.fenced(fencedOnAbort, transactionAge());
+            } else {
+                log.warn("Aborting failed ({}); replacing the producer, which aborts the transaction for good", KafkaErrors.describe(e));
+                producers.replace("it could not abort: " + e.getMessage());
+            }
+            delivery.reset();
         }
-        inTransaction = false;
     }
 
-    private void closeQuietly(Producer<byte[], byte[]> old) {
+    /**
+     * Learns from the failed sends: holds back the sources of topics Kafka says cannot be written
+     * now, and finds the records it will never take. Sends are retried when neither applies.
+     */
+    private void settleFailures() {
+        Set<SourceHandle> toHold = new LinkedHashSet<>();
+        Map<String, String> suspectTopics = new LinkedHashMap<>();
+        List<SourceRecord> suspects = new ArrayList<>();
+        Set<SourceRecord> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        for (SendFailure failure = failures.poll(); failure != null; failure = failures.poll()) {
+            if (failure.record() == null) {
+                continue;
+            }
+            if (failure.deadLetter()) {
+                if (KafkaErrors.isRecordLevel(failure.error())) {
+                    unwritable.deadLetterRefused(failure.record());
+                } else if (!KafkaErrors.unavailableTopics(failure.error(), failure.batch().source().deadLetterTopic()).isEmpty()) {
+                    topics.suspect(failure.batch().source().deadLetterTopic(), failure.error().getMessage());
+                }
+                continue;
+            }
+            Set<String> unavailable = KafkaErrors.unavailableTopics(failure.error(), failure.record().topic());
+            if (!unavailable.isEmpty()) {
+                for (String topic : unavailable) {
+                    suspectTopics.putIfAbsent(topic, failure.error().getMessage());
+                }
+            } else if (KafkaErrors.isRecordLevel(failure.error()) && seen.add(failure.record())) {
+                suspects.add(failure.record());
+            }
+        }
+        suspectTopics.forEach(topics::suspect);
+        if (!suspectTopics.isEmpty()) {
+            for (Batch batch : open.batches()) {
+                for (SourceRecord record : batch.records()) {
+                    if (!record.isCheckpointOnly() && suspectTopics.containsKey(record.topic())) {
+                        toHold.add(batch.source());
+                        break;
+                    }
+                }
+            }
+            for (SourceHandle source : toHold) {
+                String topic = topicOf(source, suspectTopics.keySet());
+                hold(source, open.remove(source), "Kafka refused its records for topic " + topic + ": " + suspectTopics.get(topic));
+            }
+        }
+        if (!suspects.isEmpty()) {
+            int found = delivery.isTransactional()
+                    ? unwritable.findAmong(suspects, this::probe)
+                    : convictAll(suspects);
+            log.info("{} of {} records refused in the transaction are ones Kafka will never take", found, suspects.size());
+        }
+    }
+
+    /** at_least_once has no shared transaction: each error came with the record it is about. */
+    private int convictAll(List<SourceRecord> suspects) {
+        for (SourceRecord record : suspects) {
+            unwritable.mark(record, new KafkaException("Kafka refused the record"));
+        }
+        return suspects.size();
+    }
+
+    private String topicOf(SourceHandle source, Set<String> topicNames) {
+        for (Batch batch : open.batches()) {
+            if (batch.source() == source) {
+                for (SourceRecord record : batch.records()) {
+                    if (topicNames.contains(record.topic())) {
+                        return record.topic();
+                    }
+                }
+            }
+        }
+        return topicNames.iterator().next();
+    }
+
+    /** Sends the records in a transaction of their own and aborts it: which ones does Kafka refuse? */
+    private Map<SourceRecord, Throwable> probe(List<SourceRecord> records) {
+        Producer<byte[], byte[]> producer = producers.producer();
+        Map<SourceRecord, Throwable> refused = new java.util.concurrent.ConcurrentHashMap<>();
+        List<Throwable> other = new java.util.concurrent.CopyOnWriteArrayList<>();
+        producer.beginTransaction();
         try {
-            old.close(Duration.ZERO);
-        } catch (RuntimeException e) {
-            log.debug("closing the old producer failed", e);
+            for (SourceRecord record : records) {
+                producer.send(toProducerRecord(record), (metadata, e) -> {
+                    if (e != null && KafkaErrors.isRecordLevel(e)) {
+                        refused.put(record, e);
+                    } else if (e != null) {
+                        other.add(e);
+                    }
+                });
+            }
+            producer.flush();
+        } finally {
+            producer.abortTransaction();
         }
+        if (refused.isEmpty() && !other.isEmpty()) {
+            throw new KafkaException("probing which record Kafka refuses failed: " + other.get(0), other.get(0));
+        }
+        return refused;
     }
 
-    private static boolean isUnwritable(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof RecordTooLargeException || t instanceof RecordBatchTooLargeException || t instanceof InvalidTopicException) {
-                return true;
+    /** At the end of a graceful stop: what held sources still hold is not written. */
+    private void giveUpHeld() {
+        for (Map.Entry<SourceHandle, Deque<Batch>> entry : held.entrySet()) {
+            int records = 0;
+            for (Iterator<Batch> it = entry.getValue().iterator(); it.hasNext(); ) {
+                Batch batch = it.next();
+                records += batch.records().size();
+                discard(batch);
             }
+            log.warn("Source {} stopped while paused ({}): {} records it read were not written; a source that can replay reads them again",
+                    entry.getKey().name(), entry.getKey().problem(), records);
         }
-        return false;
-    }
-
-    private static void checkFatal(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof ProducerFencedException) {
-                throw new FatalException("another agent with the same agent.id took over its transactional.id and fenced this one: "
-                        + "this agent stops. Run one agent per agent.id", t);
-            }
-            if (t instanceof AuthorizationException || t instanceof AuthenticationException || t instanceof UnsupportedVersionException) {
-                throw new FatalException("Kafka refuses this agent: " + t.getMessage(), t);
-            }
-        }
-    }
-
-    private static String describe(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root == error ? error.toString() : error + " caused by " + root;
+        held.clear();
     }
 
     private int openRecords() {
         int count = 0;
-        for (Batch batch : open) {
+        for (Batch batch : open.batches()) {
             count += batch.records().size();
+        }
+        for (Deque<Batch> waiting : held.values()) {
+            for (Batch batch : waiting) {
+                count += batch.records().size();
+            }
         }
         return count;
     }
@@ -676,8 +722,10 @@ final class Committer implements Runnable {
         }
     }
 
-    /** The producer as it closes at the end of the run. */
-    Producer<byte[], byte[]> producer() {
-        return producer;
+    /** The graceful stop ran out of time: the thread ends without committing. */
+    static final class Abandoned extends RuntimeException {
+        Abandoned() {
+            super("gave up waiting for Kafka", null, false, false);
+        }
     }
 }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.tributary.agent.metrics.MicrometerPluginMetrics;
+import io.tributary.api.Position;
 import io.tributary.api.SourceTask;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,28 +44,69 @@ public final class Pipeline {
     private final String agentId;
     private final Path dataDir;
     private final MeterRegistry registry;
+    private volatile boolean abandoned;
+
+    /** How the pipeline writes to Kafka. */
+    public record Settings(boolean exactlyOnce, Duration commitInterval, Duration transactionTimeout, long maxInFlightBytes,
+                           long maxRecordBytes, boolean compressed, String agentId, String offsetsTopic, Path dataDir) {
+    }
 
     /**
      * @param producer  the shared producer, its transactions initialised in exactly_once
-     * @param producers makes a fresh, initialised producer when the current one cannot abort
+     * @param producers makes a fresh, initialised producer; throws while Kafka cannot be reached
+     * @param committedCheckpoints reads this agent's committed checkpoints back from the offsets topic, by source and stream
      */
-    public Pipeline(boolean exactlyOnce, Producer<byte[], byte[]> producer, Supplier<Producer<byte[], byte[]>> producers,
-                    Duration commitInterval, long maxInFlightBytes, long maxRecordBytes, String agentId,
-                    String offsetsTopic, Path dataDir, ProducerHealth producerHealth,
-                    TopicLimits topicLimits, FatalHandler fatalHandler, MeterRegistry registry) {
+    public Pipeline(Settings settings, Producer<byte[], byte[]> producer, Supplier<Producer<byte[], byte[]>> producers,
+                    Supplier<Map<String, Map<String, Position>>> committedCheckpoints,
+                    ProducerHealth producerHealth, TopicAdmin topicAdmin, FatalHandler fatalHandler, MeterRegistry registry) {
         this.producerHealth = producerHealth;
-        this.agentId = agentId;
-        this.dataDir = dataDir;
+        this.agentId = settings.agentId();
+        this.dataDir = settings.dataDir();
         this.registry = registry;
-        this.buffer = new InFlightBuffer(maxInFlightBytes);
+        this.buffer = new InFlightBuffer(settings.maxInFlightBytes());
         Gauge.builder("tributary.in_flight.bytes", buffer, InFlightBuffer::inFlightBytes)
                 .description("Bytes accepted from all sources and not yet committed").baseUnit("bytes").register(registry);
         Gauge.builder("tributary.in_flight.max.bytes", buffer, InFlightBuffer::maxBytes)
                 .description("agent.max_in_flight_bytes: sources pause when in-flight bytes reach it").baseUnit("bytes").register(registry);
-        this.committer = new Committer(exactlyOnce, buffer, producers, commitInterval, maxRecordBytes, agentId, offsetsTopic,
-                fatalHandler, producerHealth, topicLimits, registry);
-        committer.useProducer(producer);
+        Gauge.builder("tributary.producer.up", producerHealth, h -> h.problem() == null ? 1 : 0)
+                .description("1 while the shared producer gets records into Kafka, 0 while it cannot (the reason is on /health)").register(registry);
+        Ticker ticker = Ticker.SYSTEM;
+        ProducerSupervisor supervisor = new ProducerSupervisor(producer, producers, settings.transactionTimeout(), ticker, producerHealth,
+                () -> abandoned, () -> foreignCommits(committedCheckpoints.get()), registry);
+        UnwritableRecords unwritable = new UnwritableRecords(settings.offsetsTopic(), settings.maxRecordBytes(), settings.compressed(),
+                new UnwritableRecords.Limits() {
+                    @Override
+                    public java.util.OptionalLong knownLimit(String topic) {
+                        return topicAdmin.knownLimit(topic);
+                    }
+
+                    @Override
+                    public java.util.OptionalLong refreshLimit(String topic) {
+                        return topicAdmin.refreshLimit(topic);
+                    }
+                });
+        this.committer = new Committer(settings.exactlyOnce() ? DeliveryMode.exactlyOnce() : DeliveryMode.atLeastOnce(), buffer, supervisor,
+                new TopicGate(topicAdmin, ticker), unwritable, new DeadLetters(settings.maxRecordBytes()), settings.commitInterval(),
+                settings.agentId(), settings.offsetsTopic(), fatalHandler, producerHealth, ticker, registry);
         this.committerThread = new Thread(committer, "tributary-commit");
+    }
+
+    /**
+     * Which running sources have committed checkpoints in the offsets topic other than the ones this
+     * agent committed: another agent with the same id wrote them. Null when there are none.
+     */
+    private String foreignCommits(Map<String, Map<String, Position>> stored) {
+        if (stored == null) {
+            return null;
+        }
+        for (SourceHandle source : sources()) {
+            Map<String, Position> theirs = stored.getOrDefault(source.name(), Map.of());
+            Map<String, Position> ours = source.committedPositions();
+            if (!theirs.equals(ours)) {
+                return "source " + source.name() + " has checkpoints " + theirs + " in the offsets topic, where this agent committed " + ours;
+            }
+        }
+        return null;
     }
 
     /** Starts the commit thread; sources follow with {@link #addSource}. */
@@ -92,7 +134,9 @@ public final class Pipeline {
 
     /**
      * Stops a source and waits until what it read is committed, then forgets it. Returns its handle,
-     * whose committed positions are where a successor resumes; null when it did not finish in time.
+     * whose committed positions are where a successor resumes; null when it did not finish in time
+     * (Kafka is away): the source is then stopped but still known, and {@link #finishRemoval} forgets
+     * it once what it read is committed.
      */
     public SourceHandle removeSource(String name, Duration timeout) {
         Running source = running.get(name);
@@ -103,11 +147,26 @@ public final class Pipeline {
         source.runner().stop();
         joinUntil(source.thread(), deadline);
         SourceHandle handle = source.runner().handle();
+        committer.forget(handle);
         while (handle.inFlightRecords() > 0 && System.nanoTime() < deadline && isRunning()) {
             sleepBriefly();
         }
+        SourceHandle removed = finishRemoval(name);
+        if (removed == null) {
+            handle.runnerProblem("stopping: waiting for Kafka to commit what it read, then it is removed or replaced");
+            log.warn("Source {} did not finish within {}; it is stopped, and removed or replaced once Kafka has taken what it read", name, timeout);
+        }
+        return removed;
+    }
+
+    /** Forgets a stopped source once its thread ended and what it read is committed; null until then. */
+    public SourceHandle finishRemoval(String name) {
+        Running source = running.get(name);
+        if (source == null) {
+            return null;
+        }
+        SourceHandle handle = source.runner().handle();
         if (source.thread().isAlive() || handle.inFlightRecords() > 0) {
-            log.warn("Source {} did not finish within {}; it keeps running", name, timeout);
             return null;
         }
         running.remove(name);
@@ -144,6 +203,8 @@ public final class Pipeline {
         joinUntil(committerThread, deadline);
         if (committerThread.isAlive()) {
             log.warn("Kafka did not take the last records within {}; giving them up", timeout);
+            abandoned = true;
+            committer.abandon();
             committerThread.interrupt();
             all.forEach(r -> r.thread().interrupt());
             joinUntil(committerThread, System.nanoTime() + Duration.ofSeconds(5).toNanos());

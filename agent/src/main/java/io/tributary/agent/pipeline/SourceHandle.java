@@ -47,6 +47,8 @@ public final class SourceHandle {
     private volatile String taskProblem;
     private volatile String runnerProblem;
     private volatile boolean failed;
+    private volatile String pausedBecause;
+    private final Object pauseLock = new Object();
     private volatile long lastCommitMillis;
 
     public SourceHandle(String name, String type, OnError onError, String deadLetterTopic,
@@ -76,6 +78,9 @@ public final class SourceHandle {
         keep(Gauge.builder("tributary.source.commit.age", this, SourceHandle::secondsSinceLastCommit)
                 .description("Seconds since records of this source last committed, 0 while it has nothing in flight")
                 .baseUnit("seconds").tags(tags).register(registry));
+        keep(Gauge.builder("tributary.source.paused", this, h -> h.pausedBecause == null ? 0 : 1)
+                .description("1 while the source is paused because its records cannot be written (topic missing or not authorised), else 0")
+                .tags(tags).register(registry));
         commitLag = keep(Timer.builder("tributary.source.commit.lag").description("Time from a record's acceptance to its commit")
                 .tags(tags).publishPercentiles(0.5, 0.99).register(registry));
     }
@@ -130,7 +135,7 @@ public final class SourceHandle {
      * the positions and tells the task.
      */
     void committed(Map<String, Position> positions, Iterable<String> forgotten, int records, long bytes,
-                   int written, long writtenBytes, long acceptedNanos) {
+                   int written, long writtenBytes, long lagNanos) {
         committed.putAll(positions);
         forgotten.forEach(committed::remove);
         inFlightRecords.addAndGet(-records);
@@ -138,7 +143,7 @@ public final class SourceHandle {
         recordsCommitted.increment(written);
         bytesCommitted.increment(writtenBytes);
         lastCommitMillis = System.currentTimeMillis();
-        commitLag.record(Duration.ofNanos(System.nanoTime() - acceptedNanos));
+        commitLag.record(Duration.ofNanos(lagNanos));
         SourceTask current = task;
         if (current != null && !positions.isEmpty()) {
             try {
@@ -193,9 +198,43 @@ public final class SourceHandle {
         return failed;
     }
 
+    /**
+     * Kafka cannot take the source's records now for a reason of its own (its topic is missing or
+     * not authorised): the commit thread holds them and the source's thread waits in
+     * {@link #awaitUnpaused} before handing over more.
+     */
+    void pause(String reason) {
+        pausedBecause = reason;
+    }
+
+    void resume() {
+        synchronized (pauseLock) {
+            pausedBecause = null;
+            pauseLock.notifyAll();
+        }
+    }
+
+    boolean isPaused() {
+        return pausedBecause != null;
+    }
+
+    /** Waits while the source is paused, or until {@code stopping} says to go on. */
+    void awaitUnpaused(java.util.function.BooleanSupplier stopping) throws InterruptedException {
+        synchronized (pauseLock) {
+            while (pausedBecause != null && !stopping.getAsBoolean()) {
+                // Woken by resume(); the timeout only notices a stop request.
+                pauseLock.wait(100);
+            }
+        }
+    }
+
     /** Null when healthy; otherwise why not. */
     public String problem() {
         String runner = runnerProblem;
-        return runner != null ? runner : taskProblem;
+        if (runner != null) {
+            return runner;
+        }
+        String paused = pausedBecause;
+        return paused != null ? "paused: " + paused : taskProblem;
     }
 }

@@ -46,7 +46,7 @@ final class SourceRunner implements Runnable {
     @Override
     public void run() {
         Thread.currentThread().setContextClassLoader(loader);
-        Duration backoff = FIRST_BACKOFF;
+        Backoff backoff = new Backoff(FIRST_BACKOFF, MAX_BACKOFF);
         try {
             while (!stopping && !handle.isFailed()) {
                 if (runTaskOnce()) {
@@ -54,9 +54,9 @@ final class SourceRunner implements Runnable {
                 }
                 handle.countTaskFailure();
                 awaitNothingInFlight();
-                handle.runnerProblem(handle.problem() + "; restarting in " + backoff.toSeconds() + "s");
-                sleepUnlessStopping(backoff);
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                Duration wait = backoff.next();
+                handle.runnerProblem(handle.problem() + "; restarting in " + wait.toSeconds() + "s");
+                sleepUnlessStopping(wait);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -125,6 +125,7 @@ final class SourceRunner implements Runnable {
         if (records.isEmpty()) {
             return;
         }
+        handle.awaitUnpaused(() -> stopping);
         Batch batch = Batch.of(handle, records, System.nanoTime());
         handle.accepted(batch);
         buffer.put(batch);
