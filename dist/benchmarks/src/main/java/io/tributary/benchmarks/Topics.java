@@ -42,7 +42,14 @@ final class Topics {
     }
 
     void create(String topic) {
-        broker.createTopic(topic, 1, Map.of("message.timestamp.type", "LogAppendTime"));
+        create(topic, Map.of());
+    }
+
+    /** Creates the topic with these configs besides LogAppendTime, which the figures are read from. */
+    void create(String topic, Map<String, String> configs) {
+        Map<String, String> all = new java.util.HashMap<>(configs);
+        all.put("message.timestamp.type", "LogAppendTime");
+        broker.createTopic(topic, 1, all);
     }
 
     /**
