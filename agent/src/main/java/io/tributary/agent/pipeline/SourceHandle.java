@@ -78,6 +78,9 @@ public final class SourceHandle {
         keep(Gauge.builder("tributary.source.commit.age", this, SourceHandle::secondsSinceLastCommit)
                 .description("Seconds since records of this source last committed, 0 while it has nothing in flight")
                 .baseUnit("seconds").tags(tags).register(registry));
+        keep(Gauge.builder("tributary.source.up", this, h -> h.problem() == null ? 1 : 0)
+                .description("1 while the source is healthy, 0 while it is not (paused, failing, stopped by on_error: fail); /health says why")
+                .tags(tags).register(registry));
         keep(Gauge.builder("tributary.source.paused", this, h -> h.pausedBecause == null ? 0 : 1)
                 .description("1 while the source is paused because its records cannot be written (topic missing or not authorised), else 0")
                 .tags(tags).register(registry));
