@@ -179,7 +179,7 @@ final class Committer implements Runnable {
             }
             forgetRemovedSources();
             if (topics.poll()) {
-                releaseWritableSources();
+                settleHeldSources();
             }
             long waitNanos = open.isEmpty() ? IDLE_WAIT_NANOS : Math.max(0, commitDueNanos() - ticker.nanoTime());
             Batch batch = buffer.take(Math.min(waitNanos, IDLE_WAIT_NANOS));
@@ -313,8 +313,11 @@ final class Committer implements Runnable {
         }
     }
 
-    /** Sends the held batches of sources whose topics can all be written now, in order. */
-    private void releaseWritableSources() throws InterruptedException {
+    /**
+     * After topic checks finished: sends the held batches of sources whose topics can all be written
+     * now, in order, and pauses, with Kafka's reason, the sources whose topics cannot.
+     */
+    private void settleHeldSources() throws InterruptedException {
         for (SourceHandle source : List.copyOf(held.keySet())) {
             Deque<Batch> waiting = held.get(source);
             String blocked = null;

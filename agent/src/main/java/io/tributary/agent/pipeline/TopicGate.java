@@ -91,9 +91,9 @@ final class TopicGate {
         }
     }
 
-    /** Picks up finished checks and starts the due ones; true when a topic became writable. */
+    /** Picks up finished checks and starts the due ones; true when a check finished. */
     boolean poll() {
-        boolean becameWritable = false;
+        boolean checked = false;
         long now = ticker.nanoTime();
         for (Map.Entry<String, Entry> e : topics.entrySet()) {
             Entry entry = e.getValue();
@@ -101,9 +101,9 @@ final class TopicGate {
                 TopicStatus previous = entry.status;
                 entry.status = outcome(e.getKey(), entry.pending);
                 entry.pending = null;
+                checked = true;
                 if (entry.status.kind() == TopicStatus.Kind.WRITABLE) {
                     entry.backoff.reset();
-                    becameWritable = true;
                     if (previous != null && previous.kind() != TopicStatus.Kind.WRITABLE) {
                         log.info("Topic {} can be written again", e.getKey());
                     }
@@ -119,7 +119,7 @@ final class TopicGate {
                 entry.pending = checker.check(e.getKey());
             }
         }
-        return becameWritable;
+        return checked;
     }
 
     private static TopicStatus outcome(String topic, CompletableFuture<TopicStatus> check) {
