@@ -113,24 +113,23 @@ public final class TopicAdmin implements TopicGate.Checker, AutoCloseable {
                 });
     }
 
-    /** Creates the dead-letter topics that are missing, at start; logs what it could not create. */
-    public void createMissing(Collection<String> topics, Duration timeout) {
+    /**
+     * Creates the dead-letter topics that are missing, at start, without waiting for Kafka's answer:
+     * a source that needs one before it exists pauses until it does. Logs what it could not create.
+     */
+    public void createMissing(Collection<String> topics) {
         for (String topic : topics) {
-            try {
-                TopicGate.TopicStatus status = check(topic).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                if (status.kind() != TopicGate.TopicStatus.Kind.WRITABLE) {
-                    String problem = create(topic).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                    if (problem != null) {
-                        log.error("Dead-letter topic {} does not exist and cannot be created ({}); sources that need it pause until it exists",
-                                topic, problem);
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-                log.warn("Cannot check dead-letter topic {} yet ({}); it is checked again when a record needs it", topic, unwrap(e).getMessage());
-            }
+            check(topic).thenCompose(status -> status.kind() == TopicGate.TopicStatus.Kind.WRITABLE
+                            ? CompletableFuture.completedFuture((String) null) : create(topic))
+                    .whenComplete((problem, error) -> {
+                        if (error != null) {
+                            log.warn("Cannot check dead-letter topic {} yet ({}); it is checked again when a record needs it",
+                                    topic, unwrap(error).getMessage());
+                        } else if (problem != null) {
+                            log.error("Dead-letter topic {} does not exist and cannot be created ({}); sources that need it pause until it exists",
+                                    topic, problem);
+                        }
+                    });
         }
     }
 
