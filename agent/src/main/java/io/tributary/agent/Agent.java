@@ -125,7 +125,7 @@ final class Agent {
             if (checkpoints == null) {
                 return 0;
             }
-            topicAdmin.createMissing(deadLetterTopics());
+            topicAdmin.createMissing(deadLetterTopics(), Duration.ofSeconds(5));
             Pipeline.Settings settings = new Pipeline.Settings(exactlyOnce, config.agent().commitInterval(),
                     KafkaClients.transactionTimeout(producerConfig), config.agent().maxInFlightBytes(), KafkaClients.maxRecordBytes(producerConfig),
                     KafkaClients.compressed(producerConfig), agentId, config.agent().offsetsTopic(), config.agent().dataDir());

@@ -114,12 +114,14 @@ public final class TopicAdmin implements TopicGate.Checker, AutoCloseable {
     }
 
     /**
-     * Creates the dead-letter topics that are missing, at start, without waiting for Kafka's answer:
-     * a source that needs one before it exists pauses until it does. Logs what it could not create.
+     * Creates the dead-letter topics that are missing, at start, all at once, waiting for Kafka's
+     * answers up to {@code timeout}: a source that needs one before it exists pauses until it does.
+     * Logs what it could not create.
      */
-    public void createMissing(Collection<String> topics) {
+    public void createMissing(Collection<String> topics, Duration timeout) {
+        List<CompletableFuture<String>> creations = new java.util.ArrayList<>();
         for (String topic : topics) {
-            check(topic).thenCompose(status -> status.kind() == TopicGate.TopicStatus.Kind.WRITABLE
+            creations.add(check(topic).thenCompose(status -> status.kind() == TopicGate.TopicStatus.Kind.WRITABLE
                             ? CompletableFuture.completedFuture((String) null) : create(topic))
                     .whenComplete((problem, error) -> {
                         if (error != null) {
@@ -129,7 +131,14 @@ public final class TopicAdmin implements TopicGate.Checker, AutoCloseable {
                             log.error("Dead-letter topic {} does not exist and cannot be created ({}); sources that need it pause until it exists",
                                     topic, problem);
                         }
-                    });
+                    }));
+        }
+        try {
+            CompletableFuture.allOf(creations.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.debug("Dead-letter topics not all checked within {}: {}", timeout, e.toString());
         }
     }
 
