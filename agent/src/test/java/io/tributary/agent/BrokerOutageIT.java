@@ -34,7 +34,7 @@ class BrokerOutageIT {
 
     /** Within a minute of the broker's return; fails at once, with its output, if the agent exited. */
     private static void awaitHealthy(AgentProcess agent, AgentHttp http) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
+        await("/health 200 after the outage").atMost(Duration.ofSeconds(60)).until(() -> {
             if (!agent.isAlive()) {
                 throw new AssertionError("the agent exited with code " + agent.waitFor(Duration.ofSeconds(10))
                         + " after the broker came back; it printed:\n" + TestAgent.tail(agent));
@@ -58,7 +58,7 @@ class BrokerOutageIT {
 
                 broker.kill();
                 long killed = System.nanoTime();
-                await().atMost(WAIT).until(() -> http.healthStatus() == 503);
+                await("/health 503 in the outage").atMost(WAIT).until(() -> http.healthStatus() == 503);
                 JsonNode producer = http.health().path("producer");
                 OptionalDouble producerUpDuringOutage = http.metric(AgentHttp.PRODUCER_UP);
                 assertThat(producer.path("status").asText()).isEqualTo("down");

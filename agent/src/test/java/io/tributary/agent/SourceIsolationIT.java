@@ -27,10 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code max.message.bytes}) affects that source alone, on a broker that does not create topics.
  */
 class SourceIsolationIT {
-    /** A healthy source's 1,000 records take about a second alone; this leaves room for a busy CI machine, not for a stall. */
+    /** The healthy source writes 5,000 records at 1,000 a second: 5 s alone; 20 s leaves room for a busy machine, not for a stall. */
+    private static final int HEALTHY = 5000;
     private static final Duration HEALTHY_DELIVERY = Duration.ofSeconds(20);
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final String DEFAULT_DEAD_LETTER_TOPIC = "tributary.dead_letter";
+    private static final int BESIDE = 300_000;
 
     private static KafkaBroker broker;
 
@@ -52,12 +54,13 @@ class SourceIsolationIT {
         broker.createTopic("isolation.healthy", 1, Map.of());
         AgentHttp http = AgentHttp.onFreePort();
         AgentFixture fixture = AgentFixture.in(dir, broker).write("missing-topic", Map.of("http", http.address()), "sources:\n"
-                + sequence("healthy", "isolation.healthy", 1000)
+                + sequence("healthy", "isolation.healthy", HEALTHY, "per_poll: 50", "pause_per_poll: 50ms")
                 + sequence("broken", "isolation.missing", 1000));
         try (AgentProcess agent = fixture.start()) {
-            fixture.awaitCount(agent, "isolation.healthy", 1000, HEALTHY_DELIVERY);
+            fixture.awaitCount(agent, "isolation.healthy", HEALTHY, HEALTHY_DELIVERY);
 
-            await().atMost(WAIT).until(() -> http.source("broken").path("status").asText().equals("down"));
+            await("source broken down on /health").atMost(WAIT)
+                    .until(() -> http.source("broken").path("status").asText().equals("down"));
             JsonNode broken = http.source("broken");
             assertThat(broken.path("problem").asText()).as("/health's reason for source broken").contains("isolation.missing");
             assertThat(http.healthStatus()).isEqualTo(503);
@@ -68,10 +71,10 @@ class SourceIsolationIT {
 
             broker.createTopic("isolation.missing", 1, Map.of());
             fixture.awaitCount(agent, "isolation.missing", 1000, WAIT);
-            await().atMost(WAIT).until(() -> http.healthStatus() == 200);
+            await("/health 200").atMost(WAIT).until(() -> http.healthStatus() == 200);
             TestAgent.stopGracefully(agent);
         }
-        assertExactlyOnce(fixture, "isolation.healthy", 1000);
+        assertExactlyOnce(fixture, "isolation.healthy", HEALTHY);
         assertExactlyOnce(fixture, "isolation.missing", 1000);
     }
 
@@ -81,16 +84,20 @@ class SourceIsolationIT {
         broker.createTopic("isolation.beside", 1, Map.of());
         broker.createTopic("isolation.beside.dlq", 1, Map.of());
         AgentHttp http = AgentHttp.onFreePort();
-        // Both write all the time, so the transaction holding the refused record holds the other source's records too.
+        /*
+         * The other source writes at full speed while the refused record is sent, so that batches of
+         * its own wait in the producer when the broker refuses the record: Kafka fails those with the
+         * same RecordTooLargeException.
+         */
         AgentFixture fixture = AgentFixture.in(dir, broker).write("too-large", Map.of("http", http.address()), "sources:\n"
-                + sequence("tiny", "isolation.tiny", 4000, "per_poll: 50", "pause_per_poll: 5ms", "large_at: 2000",
+                + sequence("tiny", "isolation.tiny", 4000, "per_poll: 50", "pause_per_poll: 20ms", "large_at: 2000",
                         "large_bytes: 20KiB", "on_error: skip")
-                + sequence("beside", "isolation.beside", 20_000, "per_poll: 50", "pause_per_poll: 1ms",
+                + sequence("beside", "isolation.beside", BESIDE, "per_poll: 500",
                         "dead_letter_topic: isolation.beside.dlq"));
         try (AgentProcess agent = fixture.start()) {
             fixture.awaitCount(agent, "isolation.tiny", 3999, WAIT);
-            fixture.awaitCount(agent, "isolation.beside", 20_000, WAIT);
-            await().atMost(WAIT).until(() -> http.metric(skipped("tiny")).orElse(0) == 1.0);
+            fixture.awaitCount(agent, "isolation.beside", BESIDE, WAIT);
+            await("one record of source tiny skipped").atMost(WAIT).until(() -> http.metric(skipped("tiny")).orElse(0) == 1.0);
             assertThat(http.metric(skipped("beside"))).hasValue(0.0);
             assertThat(http.metric(deadLettered("beside"))).hasValue(0.0);
             TestAgent.stopGracefully(agent);
@@ -98,7 +105,7 @@ class SourceIsolationIT {
         List<String> tiny = new ArrayList<>(Faults.expected(4000));
         tiny.remove("record-2000");
         assertThat(KafkaReader.values(fixture.readAll("isolation.tiny"))).containsExactlyElementsOf(tiny);
-        assertExactlyOnce(fixture, "isolation.beside", 20_000);
+        assertExactlyOnce(fixture, "isolation.beside", BESIDE);
         assertThat(fixture.readAll("isolation.beside.dlq")).as("innocent records dead-lettered").isEmpty();
     }
 

@@ -21,6 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * ACLs) stops that source alone, never the agent.
  */
 class TopicAuthorizationIT {
+    /** The healthy source writes 5,000 records at 1,000 a second: 5 s alone; 20 s leaves room for a busy machine, not for a stall. */
+    private static final int HEALTHY = 5000;
+    private static final String[] HEALTHY_PACE = {"per_poll: 50", "pause_per_poll: 50ms"};
     private static final Duration HEALTHY_DELIVERY = Duration.ofSeconds(20);
     private static final Duration WAIT = Duration.ofSeconds(90);
 
@@ -37,12 +40,13 @@ class TopicAuthorizationIT {
             AgentHttp http = AgentHttp.onFreePort();
             AgentFixture fixture = AgentFixture.in(dir, broker).kafka(broker.bootstrapServers(), broker.saslClientSettings("agent"))
                     .write("acl", Map.of("http", http.address()), "sources:\n"
-                            + sequence("allowed", "acl.allowed", 1000)
+                            + sequence("allowed", "acl.allowed", HEALTHY, HEALTHY_PACE)
                             + sequence("denied", "acl.denied", 1000));
             try (AgentProcess agent = fixture.start()) {
-                fixture.awaitCount(agent, "acl.allowed", 1000, HEALTHY_DELIVERY);
-                Faults.stayAlive(agent, Duration.ofSeconds(5), "with a source whose topic it may not write");
-                await().atMost(WAIT).until(() -> http.source("denied").path("status").asText().equals("down"));
+                fixture.awaitCount(agent, "acl.allowed", HEALTHY, HEALTHY_DELIVERY);
+                Faults.stayAlive(agent, Duration.ofSeconds(3), "with a source whose topic it may not write");
+                await("source denied down on /health").atMost(WAIT)
+                        .until(() -> http.source("denied").path("status").asText().equals("down"));
                 assertThat(http.source("denied").path("problem").asText()).as("/health's reason for source denied")
                         .contains("acl.denied").containsIgnoringCase("authori");
                 assertThat(http.healthStatus()).isEqualTo(503);
@@ -51,10 +55,10 @@ class TopicAuthorizationIT {
 
                 broker.allow("agent", ResourceType.TOPIC, "acl.denied", AclOperation.ALL);
                 fixture.awaitCount(agent, "acl.denied", 1000, WAIT);
-                await().atMost(WAIT).until(() -> http.healthStatus() == 200);
+                await("/health 200").atMost(WAIT).until(() -> http.healthStatus() == 200);
                 TestAgent.stopGracefully(agent);
             }
-            assertExactlyOnce(fixture, "acl.allowed", 1000);
+            assertExactlyOnce(fixture, "acl.allowed", HEALTHY);
             assertExactlyOnce(fixture, "acl.denied", 1000);
         }
     }
