@@ -138,12 +138,13 @@ class NetworkPartitionIT {
         assumeTrue(kills > 0, "the faults-long profile sets tributary.commit.kills");
         long seed = System.nanoTime();
         Random random = new Random(seed);
-        long count = 10_000L * kills;
+        // 2,000 records a second write fewer than 20,000 between two kills: the sources are never done before the last.
+        long count = 20_000L * kills;
         TcpProxy proxy = broker.proxy();
         AgentFixture fixture = AgentFixture.in(dir, broker).kafka(broker.proxiedBootstrapServers(), Map.of())
                 .write("commit-kills", "sources:\n"
-                        + sequence("first", "kills.first", count, "per_poll: 50", "pause_per_poll: 10ms")
-                        + sequence("second", "kills.second", count, "per_poll: 50", "pause_per_poll: 10ms"));
+                        + sequence("first", "kills.first", count, "per_poll: 20", "pause_per_poll: 10ms")
+                        + sequence("second", "kills.second", count, "per_poll: 20", "pause_per_poll: 10ms"));
         // 20 ms each way stretches every commit's round trips over tens of milliseconds, where the kills land.
         proxy.delay(Duration.ofMillis(20));
         for (int kill = 1; kill <= kills; kill++) {
@@ -154,6 +155,9 @@ class NetworkPartitionIT {
             }
         }
         proxy.pass();
+        fixture.write("commit-kills", "sources:\n"
+                + sequence("first", "kills.first", count, "per_poll: 500")
+                + sequence("second", "kills.second", count, "per_poll: 500"));
         try (AgentProcess agent = fixture.start()) {
             fixture.awaitCount(agent, "kills.first", (int) count, WAIT);
             fixture.awaitCount(agent, "kills.second", (int) count, WAIT);

@@ -88,7 +88,11 @@ public final class TcpProxy implements AutoCloseable {
         return server.getInetAddress().getHostAddress() + ":" + port();
     }
 
-    /** Forwards bytes both ways again, with no delay; what {@link #drop()} held flows on. */
+    /**
+     * Forwards bytes both ways again, with no delay. What {@link #drop()} or {@link #delay} held flows
+     * on, even on a connection whose end closed meanwhile, which TCP would refuse: {@link #cutAll()}
+     * first to lose it.
+     */
     public void pass() {
         change(Mode.PASS, Duration.ZERO);
     }

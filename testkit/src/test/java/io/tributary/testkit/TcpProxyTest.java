@@ -136,16 +136,28 @@ class TcpProxyTest {
     }
 
     @Test
-    void aServerThatIsDownResetsTheClientAndCloseFreesThePort() throws IOException {
-        echoServer.close();
-        try (Socket client = connect()) {
-            assertThatThrownBy(() -> receive(client, 1, Duration.ofSeconds(10))).isInstanceOf(SocketException.class)
-                    .hasMessageContaining("Connection reset");
+    void aServerThatIsDownResetsTheClient() throws IOException {
+        // Bound but not listening: connections to it are refused, and no other socket can take its port meanwhile.
+        try (Socket nobodyListens = new Socket()) {
+            nobodyListens.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            proxy.close();
+            proxy = TcpProxy.start((InetSocketAddress) nobodyListens.getLocalSocketAddress());
+            assertThatThrownBy(() -> {
+                try (Socket client = connect()) {
+                    receive(client, 1, Duration.ofSeconds(10));
+                }
+            }).isInstanceOf(SocketException.class).hasMessageContaining("Connection reset");
         }
-        int port = proxy.port();
-        proxy.close();
-        try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            assertThat(again.getLocalPort()).isEqualTo(port);
+    }
+
+    @Test
+    void closeResetsEveryConnection() throws IOException {
+        try (Socket open = connect()) {
+            assertThat(roundTrip(open, "before", Duration.ofSeconds(5))).isEqualTo("before");
+            proxy.close();
+            assertThatThrownBy(() -> receive(open, 1, Duration.ofSeconds(5))).isInstanceOf(SocketException.class)
+                    .hasMessageContaining("Connection reset");
+            assertThat(proxy.openConnections()).isZero();
         }
     }
 
