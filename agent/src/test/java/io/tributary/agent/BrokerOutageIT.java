@@ -26,7 +26,7 @@ class BrokerOutageIT {
     /** faults-long sets it: the producer keeps Kafka's defaults (batches expire after 120 s, blocking calls after 60 s). */
     private static final boolean DEFAULT_PRODUCER = Boolean.getBoolean("tributary.producer.defaults");
     /* At full speed, so the kill finds records sent but not yet acknowledged, as a busy host would. */
-    private static final long COUNT = 150_000;
+    private static final long COUNT = 100_000;
     private static final Duration WAIT = Duration.ofSeconds(90);
 
     @TempDir

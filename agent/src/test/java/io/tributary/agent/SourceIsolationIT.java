@@ -32,7 +32,7 @@ class SourceIsolationIT {
     private static final Duration HEALTHY_DELIVERY = Duration.ofSeconds(20);
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final String DEFAULT_DEAD_LETTER_TOPIC = "tributary.dead_letter";
-    private static final int BESIDE = 300_000;
+    private static final int BESIDE = 100_000;
 
     private static KafkaBroker broker;
 

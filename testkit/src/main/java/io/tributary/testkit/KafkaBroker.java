@@ -92,12 +92,12 @@ public final class KafkaBroker implements AutoCloseable {
     private final String bootstrapServers;
     private final boolean isShared;
     private final Map<String, String> saslUsers;
-    private TcpProxy proxy;
+    private final TcpProxy proxy;
     private Process process;
     private Admin admin;
     private boolean closed;
 
-    private KafkaBroker(Path directory, int port, boolean isShared, Map<String, String> saslUsers) {
+    private KafkaBroker(Path directory, int port, boolean isShared, Map<String, String> saslUsers, TcpProxy proxy) {
         this.directory = directory;
         this.logDir = directory.resolve("kraft-logs");
         this.configFile = directory.resolve("server.properties");
@@ -106,6 +106,7 @@ public final class KafkaBroker implements AutoCloseable {
         this.bootstrapServers = "127.0.0.1:" + port;
         this.isShared = isShared;
         this.saslUsers = saslUsers;
+        this.proxy = proxy;
         Path log4jConfig = directory.resolve("log4j2.xml");
         Path logbackConfig = directory.resolve("logback.xml");
         this.jvmOptions = new ArrayList<>(JVM_OPTIONS);
@@ -170,12 +171,10 @@ public final class KafkaBroker implements AutoCloseable {
             throw new UncheckedIOException("cannot create a directory for the broker", e);
         }
         int[] ports = freePorts(3);
-        KafkaBroker broker = new KafkaBroker(directory, ports[0], isShared, options.saslUsers);
+        TcpProxy proxy = options.proxied ? TcpProxy.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), ports[2])) : null;
+        KafkaBroker broker = new KafkaBroker(directory, ports[0], isShared, options.saslUsers, proxy);
         broker.jvmOptions.addAll(options.jvmOptions);
         try {
-            if (options.proxied) {
-                broker.proxy = TcpProxy.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), ports[2]));
-            }
             broker.writeConfig(ports[0], ports[1], ports[2], options.config);
             broker.format();
             broker.launchProcess();
