@@ -47,12 +47,23 @@ final class AgentFixture {
         return this;
     }
 
+    /** Points the agent at other bootstrap servers with these {@code kafka.producer} settings, as {@link TestAgent#kafka} does. */
+    AgentFixture kafka(String bootstrapServers, Map<String, String> producer) {
+        agent.kafka(bootstrapServers, producer);
+        return this;
+    }
+
     AgentProcess start() {
         return agent.start();
     }
 
     List<ConsumerRecord<byte[], byte[]>> awaitCount(AgentProcess process, String topic, int count, Duration timeout) {
         return agent.awaitCount(process, topic, count, timeout);
+    }
+
+    /** Every committed record of {@code topic}, read through the broker's own listener as its super user. */
+    List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+        return agent.readAll(topic);
     }
 
     AgentProcess.Result command(String... args) {

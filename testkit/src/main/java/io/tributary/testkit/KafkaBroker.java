@@ -15,8 +15,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -28,6 +28,15 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AccessControlEntryFilter;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * A real single-node Kafka broker (KRaft, broker and controller in one process) running in a child
@@ -52,6 +61,15 @@ public final class KafkaBroker implements AutoCloseable {
     /** How long {@link #start()} and {@link #restart()} wait for the broker to answer. */
     public static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
+    /** The super user of a broker with SASL users, which {@link #admin()} and {@link #clientConfig()} log in as. */
+    public static final String ADMIN_USER = "admin";
+
+    /** The name of the cluster as an ACL resource. */
+    public static final String CLUSTER_RESOURCE = "kafka-cluster";
+
+    private static final String ADMIN_PASSWORD = "admin-secret";
+    private static final String PLAIN_LOGIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule";
+    private static final String PROXIED_LISTENER = "PROXIED";
     private static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(30);
     private static final long STOP_GRACE_PERIOD_SECONDS = 30;
     private static final int LOG_TAIL_LINES = 40;
@@ -73,11 +91,13 @@ public final class KafkaBroker implements AutoCloseable {
     private final int port;
     private final String bootstrapServers;
     private final boolean isShared;
+    private final Map<String, String> saslUsers;
+    private final TcpProxy proxy;
     private Process process;
     private Admin admin;
     private boolean closed;
 
-    private KafkaBroker(Path directory, int port, int controllerPort, boolean isShared) {
+    private KafkaBroker(Path directory, int port, boolean isShared, Map<String, String> saslUsers, TcpProxy proxy) {
         this.directory = directory;
         this.logDir = directory.resolve("kraft-logs");
         this.configFile = directory.resolve("server.properties");
@@ -85,6 +105,8 @@ public final class KafkaBroker implements AutoCloseable {
         this.port = port;
         this.bootstrapServers = "127.0.0.1:" + port;
         this.isShared = isShared;
+        this.saslUsers = saslUsers;
+        this.proxy = proxy;
         Path log4jConfig = directory.resolve("log4j2.xml");
         Path logbackConfig = directory.resolve("logback.xml");
         this.jvmOptions = new ArrayList<>(JVM_OPTIONS);
@@ -111,7 +133,7 @@ public final class KafkaBroker implements AutoCloseable {
      *                               with the tail of {@code broker.log}
      */
     public static KafkaBroker start(Map<String, String> overrides) {
-        return launch(overrides, List.of(), false);
+        return builder().config(overrides).start();
     }
 
     /**
@@ -120,7 +142,12 @@ public final class KafkaBroker implements AutoCloseable {
      * {@code -XX:TieredStopAtLevel=4} so the broker runs as in production.
      */
     public static KafkaBroker start(Map<String, String> overrides, List<String> jvmOptions) {
-        return launch(overrides, jvmOptions, false);
+        return builder().config(overrides).jvmOptions(jvmOptions).start();
+    }
+
+    /** For a broker with a proxied listener or SASL users: {@code KafkaBroker.builder().proxied().start()}. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
@@ -129,25 +156,26 @@ public final class KafkaBroker implements AutoCloseable {
      */
     public static synchronized KafkaBroker shared() {
         if (shared == null) {
-            KafkaBroker broker = launch(Map.of(), List.of(), true);
+            KafkaBroker broker = launch(new Builder(), true);
             Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy, "tributary-testkit-shared-broker"));
             shared = broker;
         }
         return shared;
     }
 
-    private static KafkaBroker launch(Map<String, String> overrides, List<String> extraJvmOptions, boolean isShared) {
+    private static KafkaBroker launch(Builder options, boolean isShared) {
         Path directory;
         try {
             directory = Files.createTempDirectory("tributary-kafka-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a directory for the broker", e);
         }
-        int[] ports = freePorts(2);
-        KafkaBroker broker = new KafkaBroker(directory, ports[0], ports[1], isShared);
-        broker.jvmOptions.addAll(extraJvmOptions);
+        int[] ports = freePorts(3);
+        TcpProxy proxy = options.proxied ? TcpProxy.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), ports[2])) : null;
+        KafkaBroker broker = new KafkaBroker(directory, ports[0], isShared, options.saslUsers, proxy);
+        broker.jvmOptions.addAll(options.jvmOptions);
         try {
-            broker.writeConfig(ports[0], ports[1], overrides);
+            broker.writeConfig(ports[0], ports[1], ports[2], options.config);
             broker.format();
             broker.launchProcess();
             return broker;
@@ -160,6 +188,104 @@ public final class KafkaBroker implements AutoCloseable {
     /** {@code host:port} of the broker's listener, for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /**
+     * {@code host:port} of the {@link #proxy()}, for the client under test: the broker's second
+     * listener advertises the proxy's address, so the client reconnects through the proxy too.
+     * Other clients ({@link #admin()}, {@link KafkaReader}) use {@link #bootstrapServers()}, which the
+     * proxy never cuts.
+     *
+     * @throws IllegalStateException unless the broker was built {@link Builder#proxied()}
+     */
+    public String proxiedBootstrapServers() {
+        return proxy().address();
+    }
+
+    /**
+     * The proxy in front of the broker's proxied listener; it lives as long as the broker, across
+     * {@link #kill()} and {@link #restart()}.
+     *
+     * @throws IllegalStateException unless the broker was built {@link Builder#proxied()}
+     */
+    public TcpProxy proxy() {
+        if (proxy == null) {
+            throw new IllegalStateException("broker " + bootstrapServers + " has no proxy; build it with KafkaBroker.builder().proxied()");
+        }
+        return proxy;
+    }
+
+    /**
+     * What a client needs to reach the broker as its super user: {@code bootstrap.servers} and, with
+     * SASL, the {@link #ADMIN_USER}'s credentials. {@link #admin()} and {@link KafkaReader} take it.
+     */
+    public Map<String, Object> clientConfig() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        if (saslUsers != null) {
+            config.putAll(saslClientSettings(ADMIN_USER));
+        }
+        return config;
+    }
+
+    /**
+     * The security settings of a client logging in as {@code user} ({@code security.protocol},
+     * {@code sasl.mechanism}, {@code sasl.jaas.config}), e.g. for the agent's {@code kafka.producer}.
+     *
+     * @throws IllegalStateException when the broker has no SASL or no such user
+     */
+    public Map<String, String> saslClientSettings(String user) {
+        if (saslUsers == null) {
+            throw new IllegalStateException("broker " + bootstrapServers + " has no SASL; build it with KafkaBroker.builder().saslUsers(...)");
+        }
+        String password = user.equals(ADMIN_USER) ? ADMIN_PASSWORD : saslUsers.get(user);
+        if (password == null) {
+            throw new IllegalStateException("broker " + bootstrapServers + " has no user " + user + "; it has " + saslUsers.keySet());
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("security.protocol", "SASL_PLAINTEXT");
+        settings.put("sasl.mechanism", "PLAIN");
+        settings.put("sasl.jaas.config", PLAIN_LOGIN_MODULE + " required username=\"" + user + "\" password=\"" + password + "\";");
+        return settings;
+    }
+
+    /**
+     * Allows {@code user} the {@code operations} on one resource by its literal name (for the
+     * cluster, {@code "kafka-cluster"}), and waits until the broker applies it.
+     *
+     * @throws IllegalStateException when the broker has no SASL, and so no authorizer
+     */
+    public void allow(String user, ResourceType type, String name, AclOperation... operations) {
+        saslClientSettings(user);
+        List<AclBinding> bindings = new ArrayList<>();
+        for (AclOperation operation : operations) {
+            bindings.add(new AclBinding(new ResourcePattern(type, name, PatternType.LITERAL),
+                    new AccessControlEntry("User:" + user, "*", operation, AclPermissionType.ALLOW)));
+        }
+        await("creating ACLs for " + user, admin().createAcls(bindings).all());
+        AclBindingFilter filter = new AclBindingFilter(new ResourcePattern(type, name, PatternType.LITERAL).toFilter(),
+                new AccessControlEntryFilter("User:" + user, null, AclOperation.ANY, AclPermissionType.ANY));
+        long deadline = System.nanoTime() + OPERATION_TIMEOUT.toNanos();
+        while (!await("describing ACLs of " + user, admin().describeAcls(filter).values()).containsAll(bindings)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the ACLs of " + user + " on " + type + " " + name + " are not in force after "
+                        + OPERATION_TIMEOUT.toSeconds() + " s");
+            }
+            pause(Duration.ofMillis(50));
+        }
+    }
+
+    /**
+     * Allows {@code user} what a transactional producer such as the agent needs: idempotent writes
+     * on the cluster, its {@code transactionalId}, and everything on each of {@code topics} (write,
+     * read back, create, describe its configs).
+     */
+    public void allowTransactionalProducer(String user, String transactionalId, String... topics) {
+        allow(user, ResourceType.CLUSTER, CLUSTER_RESOURCE, AclOperation.IDEMPOTENT_WRITE);
+        allow(user, ResourceType.TRANSACTIONAL_ID, transactionalId, AclOperation.WRITE, AclOperation.DESCRIBE);
+        for (String topic : topics) {
+            allow(user, ResourceType.TOPIC, topic, AclOperation.ALL);
+        }
     }
 
     /** The broker's {@code log.dirs}: where its partitions and metadata live. */
@@ -221,9 +347,7 @@ public final class KafkaBroker implements AutoCloseable {
     /** An admin client of this broker, created on first use and closed by {@link #close()}. */
     public synchronized Admin admin() {
         if (admin == null) {
-            Properties config = new Properties();
-            config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            admin = Admin.create(config);
+            admin = Admin.create(clientConfig());
         }
         return admin;
     }
@@ -259,19 +383,34 @@ public final class KafkaBroker implements AutoCloseable {
                 ChildJvm.terminate(process, STOP_GRACE_PERIOD_SECONDS);
             }
         }
+        if (proxy != null) {
+            proxy.close();
+        }
         deleteRecursively(directory);
     }
 
-    private void writeConfig(int port, int controllerPort, Map<String, String> overrides) {
+    private void writeConfig(int port, int controllerPort, int proxiedPort, Map<String, String> overrides) {
+        String client = saslUsers == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
+        String listeners = client + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort;
+        String advertised = client + "://127.0.0.1:" + port;
+        String protocols = client + ":" + client + ",CONTROLLER:PLAINTEXT";
+        if (proxy != null) {
+            listeners += "," + PROXIED_LISTENER + "://127.0.0.1:" + proxiedPort;
+            advertised += "," + PROXIED_LISTENER + "://" + proxy.address();
+            protocols += "," + PROXIED_LISTENER + ":" + client;
+        }
         Map<String, String> config = new LinkedHashMap<>();
         config.put("process.roles", "broker,controller");
         config.put("node.id", "1");
         config.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        config.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        config.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
-        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        config.put("listeners", listeners);
+        config.put("advertised.listeners", advertised);
+        config.put("listener.security.protocol.map", protocols);
         config.put("controller.listener.names", "CONTROLLER");
-        config.put("inter.broker.listener.name", "PLAINTEXT");
+        config.put("inter.broker.listener.name", client);
+        if (saslUsers != null) {
+            putSaslConfig(config, client);
+        }
         config.put("log.dirs", logDir.toString());
         config.put("offsets.topic.replication.factor", "1");
         config.put("transaction.state.log.replication.factor", "1");
@@ -292,6 +431,27 @@ public final class KafkaBroker implements AutoCloseable {
         StringBuilder text = new StringBuilder();
         config.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
         writeString(configFile, text.toString());
+    }
+
+    private void putSaslConfig(Map<String, String> config, String client) {
+        StringBuilder jaas = new StringBuilder(PLAIN_LOGIN_MODULE).append(" required username=\"").append(ADMIN_USER)
+                .append("\" password=\"").append(ADMIN_PASSWORD).append("\" user_").append(ADMIN_USER).append("=\"")
+                .append(ADMIN_PASSWORD).append('"');
+        saslUsers.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+        jaas.append(';');
+        config.put("sasl.enabled.mechanisms", "PLAIN");
+        config.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+        config.put("listener.name." + client.toLowerCase(Locale.ROOT) + ".plain.sasl.jaas.config", jaas.toString());
+        if (proxy != null) {
+            config.put("listener.name." + PROXIED_LISTENER.toLowerCase(Locale.ROOT) + ".plain.sasl.jaas.config", jaas.toString());
+        }
+        config.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        config.put("allow.everyone.if.no.acl.found", "false");
+        /*
+         * The controller listener stays PLAINTEXT, where the broker's own requests to the controller
+         * carry the ANONYMOUS principal; clients cannot reach it, since it serves controller APIs only.
+         */
+        config.put("super.users", "User:" + ADMIN_USER + ";User:ANONYMOUS");
     }
 
     private void format() {
@@ -331,9 +491,7 @@ public final class KafkaBroker implements AutoCloseable {
             failIfGone(deadline);
             pause(Duration.ofMillis(100));
         }
-        Properties config = new Properties();
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin probe = Admin.create(config)) {
+        try (Admin probe = Admin.create(clientConfig())) {
             while (true) {
                 failIfGone(deadline);
                 try {
@@ -471,6 +629,57 @@ public final class KafkaBroker implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + root, e);
+        }
+    }
+
+    /** Options of a broker of your own; {@link #start()} starts it. */
+    public static final class Builder {
+        private final Map<String, String> config = new LinkedHashMap<>();
+        private final List<String> jvmOptions = new ArrayList<>();
+        private boolean proxied;
+        private Map<String, String> saslUsers;
+
+        private Builder() {
+        }
+
+        /** Broker settings laid over the defaults, as {@link KafkaBroker#start(Map)} takes them. */
+        public Builder config(Map<String, String> overrides) {
+            config.putAll(overrides);
+            return this;
+        }
+
+        /** JVM options after the defaults, as {@link KafkaBroker#start(Map, List)} takes them. */
+        public Builder jvmOptions(List<String> options) {
+            jvmOptions.addAll(options);
+            return this;
+        }
+
+        /**
+         * Adds a second listener behind a {@link TcpProxy}, which it advertises: a client that
+         * bootstraps from {@link KafkaBroker#proxiedBootstrapServers()} talks to the broker only
+         * through {@link KafkaBroker#proxy()}.
+         */
+        public Builder proxied() {
+            proxied = true;
+            return this;
+        }
+
+        /**
+         * Makes every client listener SASL_PLAINTEXT with the PLAIN mechanism and these users (name
+         * to password) besides {@link #ADMIN_USER}, the super user, and authorises with KRaft's
+         * {@code StandardAuthorizer}: a user may do only what {@link KafkaBroker#allow} allowed.
+         */
+        public Builder saslUsers(Map<String, String> users) {
+            if (users.containsKey(ADMIN_USER)) {
+                throw new IllegalArgumentException("\"" + ADMIN_USER + "\" is the broker's super user; name your users otherwise");
+            }
+            saslUsers = new LinkedHashMap<>(users);
+            return this;
+        }
+
+        /** Starts the broker and waits until it answers, as {@link KafkaBroker#start(Map)} does. */
+        public KafkaBroker start() {
+            return launch(this, false);
         }
     }
 

@@ -44,7 +44,15 @@ public final class KafkaReader {
      * @throws IllegalStateException when the end is not reached within {@link #READ_ALL_TIMEOUT}
      */
     public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrapServers, String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers)) {
+        return readAll(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic);
+    }
+
+    /**
+     * As {@link #readAll(String, String)}, connecting with {@code connection}: {@code bootstrap.servers}
+     * and security settings, such as {@link KafkaBroker#clientConfig()}.
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(Map<String, Object> connection, String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(connection)) {
             List<TopicPartition> partitions = partitions(consumer, topic);
             if (partitions.isEmpty()) {
                 return List.of();
@@ -77,7 +85,16 @@ public final class KafkaReader {
      */
     public static List<ConsumerRecord<byte[], byte[]>> awaitCount(String bootstrapServers, String topic, int count,
                                                                   Duration timeout) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers)) {
+        return awaitCount(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, count, timeout);
+    }
+
+    /**
+     * As {@link #awaitCount(String, String, int, Duration)}, connecting with {@code connection}:
+     * {@code bootstrap.servers} and security settings, such as {@link KafkaBroker#clientConfig()}.
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> awaitCount(Map<String, Object> connection, String topic, int count,
+                                                                  Duration timeout) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(connection)) {
             List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
             Set<TopicPartition> assigned = new HashSet<>();
             long deadline = System.nanoTime() + timeout.toNanos();
@@ -123,9 +140,9 @@ public final class KafkaReader {
         return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
-    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers) {
+    private static KafkaConsumer<byte[], byte[]> consumer(Map<String, Object> connection) {
         Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.putAll(connection);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

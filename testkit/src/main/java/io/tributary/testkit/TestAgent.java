@@ -66,12 +66,15 @@ public final class TestAgent {
     private final Path config;
     private final Path pluginsDir;
     private final KafkaBroker broker;
+    private String bootstrapServers;
+    private Map<String, String> producer = Map.of();
 
     private TestAgent(Path dir, KafkaBroker broker) {
         this.dir = dir;
         this.config = dir.resolve("agent.yaml");
         this.pluginsDir = dir.resolve("plugins");
         this.broker = broker;
+        this.bootstrapServers = broker.bootstrapServers();
         try {
             Files.createDirectories(pluginsDir);
         } catch (IOException e) {
@@ -121,6 +124,21 @@ public final class TestAgent {
         return this;
     }
 
+    /**
+     * Makes the next {@link #write}s give the agent these {@code kafka.bootstrap_servers} instead of
+     * the broker's, and these {@code kafka.producer} settings (none by default): for an agent behind
+     * {@link KafkaBroker#proxiedBootstrapServers()}, logging in with
+     * {@link KafkaBroker#saslClientSettings}, or with short producer timeouts. Tests still read
+     * through the broker's own listener.
+     *
+     * @param producer written in key order, each value as a YAML string
+     */
+    public TestAgent kafka(String bootstrapServers, Map<String, String> producer) {
+        this.bootstrapServers = bootstrapServers;
+        this.producer = Map.copyOf(producer);
+        return this;
+    }
+
     /** Writes {@code agent.yaml} as {@link #write(String, Map, String)} does, with {@code http: off}. */
     public TestAgent write(String agentId, String rest) {
         return write(agentId, Map.of("http", "off"), rest);
@@ -128,8 +146,8 @@ public final class TestAgent {
 
     /**
      * Writes {@code agent.yaml}, replacing what was there: the {@code agent:} section with
-     * {@code id: agentId} and {@code agentSettings}, {@code kafka.bootstrap_servers} of the broker,
-     * then {@code rest} verbatim.
+     * {@code id: agentId} and {@code agentSettings}, {@code kafka.bootstrap_servers} of the broker
+     * (or as {@link #kafka} set it), then {@code rest} verbatim.
      *
      * @param agentSettings the other {@code agent:} settings, such as {@code Map.of("http", "off")},
      *                      written in key order; their values are YAML as written
@@ -143,7 +161,13 @@ public final class TestAgent {
         }
         StringBuilder yaml = new StringBuilder("agent:\n  id: ").append(agentId).append('\n');
         new TreeMap<>(agentSettings).forEach((key, value) -> yaml.append("  ").append(key).append(": ").append(value).append('\n'));
-        yaml.append("kafka:\n  bootstrap_servers: ").append(broker.bootstrapServers()).append('\n').append(rest);
+        yaml.append("kafka:\n  bootstrap_servers: ").append(bootstrapServers).append('\n');
+        if (!producer.isEmpty()) {
+            yaml.append("  producer:\n");
+            new TreeMap<>(producer).forEach((key, value) ->
+                    yaml.append("    ").append(key).append(": '").append(value.replace("'", "''")).append("'\n"));
+        }
+        yaml.append(rest);
         try {
             Files.writeString(config, yaml);
         } catch (IOException e) {
@@ -179,7 +203,7 @@ public final class TestAgent {
      */
     public List<ConsumerRecord<byte[], byte[]>> awaitCount(AgentProcess process, String topic, int count, Duration timeout) {
         try {
-            return KafkaReader.awaitCount(broker.bootstrapServers(), topic, count, timeout);
+            return KafkaReader.awaitCount(broker.clientConfig(), topic, count, timeout);
         } catch (IllegalStateException e) {
             throw new AssertionError(e.getMessage() + "; the agent printed:\n" + tail(process), e);
         }
@@ -187,7 +211,7 @@ public final class TestAgent {
 
     /** Every committed record of {@code topic}, as {@link KafkaReader#readAll} reads it. */
     public List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-        return KafkaReader.readAll(broker.bootstrapServers(), topic);
+        return KafkaReader.readAll(broker.clientConfig(), topic);
     }
 
     /**

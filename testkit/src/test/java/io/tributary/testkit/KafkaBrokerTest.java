@@ -16,6 +16,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
@@ -130,6 +131,69 @@ class KafkaBrokerTest {
         assertThatThrownBy(() -> KafkaReader.awaitCount(broker.bootstrapServers(), "too-few", 3, Duration.ofSeconds(2)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("expected at least 3 records in topic \"too-few\" within PT2S but 1 arrived");
+    }
+
+    @Test
+    void aClientThatBootstrapsAtTheProxyTalksThroughItAndAPartitionStopsItButNotTheDirectListener() throws Exception {
+        try (KafkaBroker broker = KafkaBroker.builder().proxied().start()) {
+            broker.createTopic("proxied", 1, Map.of());
+            TcpProxy proxy = broker.proxy();
+            Properties config = new Properties();
+            config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.proxiedBootstrapServers());
+            config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "1000");
+            config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "2000");
+            config.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+                // The broker advertises the proxy: metadata sends the client back through it.
+                assertThat(producer.partitionsFor("proxied").get(0).leader().port()).isEqualTo(proxy.port());
+                producer.send(record("proxied", 0, "through", "source", "x")).get();
+                assertThat(proxy.forwardedBytes()).isPositive();
+
+                proxy.drop();
+                assertThatThrownBy(() -> producer.send(record("proxied", 0, "lost", "source", "x")).get())
+                        .hasCauseInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
+                assertThat(KafkaReader.values(KafkaReader.readAll(broker.bootstrapServers(), "proxied"))).containsExactly("through");
+
+                // What the partition held would flow on after pass(); resetting the connections loses it.
+                proxy.cutAll();
+                proxy.pass();
+                producer.send(record("proxied", 0, "healed", "source", "x")).get();
+            }
+            assertThat(KafkaReader.values(KafkaReader.readAll(broker.clientConfig(), "proxied"))).containsExactly("through", "healed");
+        }
+    }
+
+    @Test
+    void aSaslBrokerLetsAUserDoOnlyWhatItsAclsAllow() throws Exception {
+        try (KafkaBroker broker = KafkaBroker.builder().saslUsers(Map.of("agent", "agent-secret")).start()) {
+            broker.createTopic("allowed", 1, Map.of());
+            broker.createTopic("denied", 1, Map.of());
+            broker.allowTransactionalProducer("agent", "agent-tx", "allowed");
+            assertThat(broker.saslClientSettings("agent")).containsEntry("security.protocol", "SASL_PLAINTEXT")
+                    .containsEntry("sasl.mechanism", "PLAIN")
+                    .containsEntry("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
+                            + "username=\"agent\" password=\"agent-secret\";");
+
+            Properties config = new Properties();
+            config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            config.putAll(broker.saslClientSettings("agent"));
+            config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "agent-tx");
+            config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+                producer.initTransactions();
+                producer.beginTransaction();
+                producer.send(record("allowed", 0, "written", "source", "x"));
+                producer.commitTransaction();
+                producer.beginTransaction();
+                assertThatThrownBy(() -> producer.send(record("denied", 0, "refused", "source", "x")).get())
+                        .hasCauseInstanceOf(TopicAuthorizationException.class)
+                        .hasMessageContaining("Not authorized to access topics: [denied]");
+            }
+            assertThat(KafkaReader.values(KafkaReader.readAll(broker.clientConfig(), "allowed"))).containsExactly("written");
+            assertThat(KafkaReader.readAll(broker.clientConfig(), "denied")).isEmpty();
+            assertThatThrownBy(() -> broker.saslClientSettings("nobody")).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("broker " + broker.bootstrapServers() + " has no user nobody; it has [agent]");
+        }
     }
 
     private static KafkaProducer<byte[], byte[]> transactionalProducer(String bootstrapServers) {
