@@ -140,6 +140,7 @@ public final class Main implements Runnable {
             }
             try (prepared) {
                 Logging.apply(prepared.config.logging());
+                NativeCodecs.unpackUnder(prepared.config.agent().dataDir());
                 Agent agent = new Agent(prepared);
                 // Handled, not left to the JVM's shutdown: a graceful stop ends with exit code 0, not 143.
                 for (String signal : new String[] {"TERM", "INT"}) {
@@ -205,6 +206,7 @@ public final class Main implements Runnable {
          * API wants its connector stopped.
          */
         static void write(AgentConfig agentConfig, String source, Map<String, Position> streams) {
+            NativeCodecs.unpackUnder(agentConfig.agent().dataDir());
             String agentId = agentConfig.agent().id();
             Map<String, Object> props = new HashMap<>(KafkaClients.producerConfig(agentConfig, List.of(), null));
             props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, KafkaClients.transactionalId(agentId));
