@@ -2,10 +2,7 @@ package io.tributary.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tributary.agent.checkpoint.CheckpointStore;
@@ -19,6 +16,7 @@ import io.tributary.agent.config.SourceConfig;
 import io.tributary.agent.logging.Logging;
 import io.tributary.agent.embedded.EmbeddedKafka;
 import io.tributary.agent.http.HttpEndpoint;
+import io.tributary.agent.metrics.JvmMetrics;
 import io.tributary.agent.pipeline.Pipeline;
 import io.tributary.agent.pipeline.ProducerHealth;
 import io.tributary.agent.pipeline.SourceHandle;
@@ -101,9 +99,7 @@ final class Agent {
         String agentId = config.agent().id();
         checkDataDir(config.agent().dataDir());
         EmbeddedKafka embedded = startEmbeddedKafkaIfAsked();
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
+        JvmMetrics.bindTo(registry);
         HttpEndpoint http = config.agent().http() == null ? null
                 : HttpEndpoint.start(config.agent().http(), registry, this::health);
         if (http != null) {

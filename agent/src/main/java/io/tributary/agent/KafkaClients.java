@@ -8,6 +8,7 @@ import io.tributary.agent.interceptor.InterceptorChain;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -24,6 +25,15 @@ final class KafkaClients {
      */
     static final int DEFAULT_BATCH_SIZE = 128 * 1024;
 
+    /** The connection settings of {@link #connectionConfig} by prefix: security, and Kafka's config providers. */
+    private static final List<String> CONNECTION_PREFIXES = List.of("security.", "sasl.", "ssl.", "config.providers",
+            "socket.connection.setup.timeout.", "reconnect.backoff.", "retry.backoff.", "metadata.recovery.");
+    /** The connection settings of {@link #connectionConfig} by name: addressing, timeouts and socket buffers. */
+    private static final Set<String> CONNECTION_SETTINGS = Set.of(CommonClientConfigs.CLIENT_DNS_LOOKUP_CONFIG,
+            CommonClientConfigs.CLIENT_RACK_CONFIG, CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG,
+            CommonClientConfigs.CONNECTIONS_MAX_IDLE_MS_CONFIG, CommonClientConfigs.SEND_BUFFER_CONFIG,
+            CommonClientConfigs.RECEIVE_BUFFER_CONFIG);
+
     private KafkaClients() {
     }
 
@@ -38,6 +48,8 @@ final class KafkaClients {
      */
     static Map<String, Object> producerConfig(AgentConfig config, List<ConfiguredInterceptor> interceptors, MeterRegistry registry) {
         Map<String, Object> props = new HashMap<>(config.kafka().producer());
+        // For the checkpoint consumer only: the producer has no use for it and would log it as unknown.
+        props.remove(CommonClientConfigs.CLIENT_RACK_CONFIG);
         props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, DEFAULT_BATCH_SIZE);
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
         props.putIfAbsent(CommonClientConfigs.CLIENT_ID_CONFIG, transactionalId(config.agent().id()));
@@ -54,16 +66,24 @@ final class KafkaClients {
         return props;
     }
 
-    /** Connection settings for the admin client and the checkpoint reader: bootstrap and security. */
+    /**
+     * What the admin client and the checkpoint consumer take from {@code kafka.producer}: how to reach
+     * and authenticate to the cluster, the same for every client of the agent. Batching, delivery and
+     * metrics settings are the producer's own.
+     */
     static Map<String, Object> connectionConfig(AgentConfig config) {
         Map<String, Object> props = new HashMap<>();
         config.kafka().producer().forEach((key, value) -> {
-            if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.") || key.equals("client.dns.lookup")) {
+            if (isConnectionSetting(key)) {
                 props.put(key, value);
             }
         });
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
         return props;
+    }
+
+    static boolean isConnectionSetting(String key) {
+        return CONNECTION_SETTINGS.contains(key) || CONNECTION_PREFIXES.stream().anyMatch(key::startsWith);
     }
 
     /** The largest record the producer accepts: {@code max.request.size}, within {@code buffer.memory}. */

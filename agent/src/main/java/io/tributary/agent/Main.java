@@ -5,6 +5,7 @@ import io.tributary.agent.checkpoint.CheckpointKey;
 import io.tributary.agent.checkpoint.CheckpointStore;
 import io.tributary.agent.checkpoint.CheckpointStoreException;
 import io.tributary.agent.checkpoint.CheckpointsUnusableException;
+import io.tributary.agent.checkpoint.PositionText;
 import io.tributary.agent.config.AgentConfig;
 import io.tributary.agent.config.ConfigLoader;
 import io.tributary.agent.config.LoadResult;
@@ -139,6 +140,7 @@ public final class Main implements Runnable {
             }
             try (prepared) {
                 Logging.apply(prepared.config.logging());
+                NativeCodecs.unpackUnder(prepared.config.agent().dataDir());
                 Agent agent = new Agent(prepared);
                 // Handled, not left to the JVM's shutdown: a graceful stop ends with exit code 0, not 143.
                 for (String signal : new String[] {"TERM", "INT"}) {
@@ -187,8 +189,8 @@ public final class Main implements Runnable {
         }
     }
 
-    @Command(name = "checkpoints", description = "Show or reset committed checkpoints.",
-            subcommands = {Checkpoints.ListCheckpoints.class, Checkpoints.Reset.class})
+    @Command(name = "checkpoints", description = "Show, set or reset committed checkpoints.",
+            subcommands = {Checkpoints.ListCheckpoints.class, Checkpoints.SetCheckpoint.class, Checkpoints.Reset.class})
     static final class Checkpoints implements Runnable {
         @Spec
         CommandLine.Model.CommandSpec spec;
@@ -198,7 +200,28 @@ public final class Main implements Runnable {
             spec.commandLine().usage(spec.commandLine().getOut());
         }
 
-        @Command(name = "list", description = "Print the committed checkpoints of every source and stream of this agent.")
+        /**
+         * Writes checkpoints of {@code source} (a null position forgets the stream) in one transaction
+         * with the agent's transactional.id, which fences a running agent, as Kafka Connect's offsets
+         * API wants its connector stopped.
+         */
+        static void write(AgentConfig agentConfig, String source, Map<String, Position> streams) {
+            NativeCodecs.unpackUnder(agentConfig.agent().dataDir());
+            String agentId = agentConfig.agent().id();
+            Map<String, Object> props = new HashMap<>(KafkaClients.producerConfig(agentConfig, List.of(), null));
+            props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, KafkaClients.transactionalId(agentId));
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+                producer.initTransactions();
+                producer.beginTransaction();
+                streams.forEach((stream, position) -> producer.send(new ProducerRecord<>(agentConfig.agent().offsetsTopic(),
+                        CheckpointCodec.encodeKey(new CheckpointKey(agentId, source, stream)),
+                        position == null ? null : CheckpointCodec.encodeValue(position))));
+                producer.commitTransaction();
+            }
+        }
+
+        @Command(name = "list", description = "Print the committed checkpoints of every source and stream of this agent, "
+                + "positions as checkpoints set takes them.")
         static final class ListCheckpoints extends WithConfig implements Callable<Integer> {
             @Override
             public Integer call() {
@@ -209,7 +232,54 @@ public final class Main implements Runnable {
                 Map<String, Map<String, Position>> checkpoints = checkpointStore(agentConfig).load(Duration.ofSeconds(30));
                 out().printf("%-24s %-40s %s%n", "SOURCE", "STREAM", "POSITION");
                 checkpoints.forEach((source, streams) -> streams.forEach((stream, position) ->
-                        out().printf("%-24s %-40s %s%n", source, stream, position)));
+                        out().printf("%-24s %-40s %s%n", source, stream, PositionText.format(position))));
+                return OK;
+            }
+        }
+
+        @Command(name = "set", description = "Set where a stream of a source goes on from at the agent's next start. Run it "
+                + "with the agent stopped: it uses the agent's transactional.id and fences a running agent.")
+        static final class SetCheckpoint extends WithConfig implements Callable<Integer> {
+            @Option(names = "--source", required = true, paramLabel = "NAME", description = "a source of the config file")
+            String source;
+
+            @Option(names = "--stream", required = true, paramLabel = "STREAM", description = "the stream, as checkpoints list prints it")
+            String stream;
+
+            @Option(names = "--position", required = true, paramLabel = "NAME=VALUE[,NAME=VALUE...]",
+                    description = "the position, as checkpoints list prints it (\\ before a \\, \",\" or \"=\" in a value)")
+            String positionText;
+
+            @Override
+            public Integer call() {
+                AgentConfig agentConfig = loadOrReport();
+                if (agentConfig == null) {
+                    return INVALID;
+                }
+                if (!agentConfig.sources().containsKey(source)) {
+                    err().println("tributary: " + config + " has no source \"" + source + "\"; its sources: "
+                            + String.join(", ", agentConfig.sources().keySet()));
+                    return INVALID;
+                }
+                Position position;
+                try {
+                    position = PositionText.parse(positionText);
+                } catch (IllegalArgumentException invalid) {
+                    err().println("tributary: --position " + invalid.getMessage());
+                    return INVALID;
+                }
+                Position current = checkpointStore(agentConfig).load(Duration.ofSeconds(30))
+                        .getOrDefault(source, Map.of()).get(stream);
+                // The source reads its fields by name: a misspelt one would stop it at its next start.
+                if (current != null && !current.fields().keySet().equals(position.fields().keySet())) {
+                    err().println("tributary: --position must name the fields of the checkpoint of source " + source
+                            + " stream " + stream + ", " + String.join(", ", current.fields().keySet()) + " (now "
+                            + PositionText.format(current) + "), got " + String.join(", ", position.fields().keySet()));
+                    return INVALID;
+                }
+                write(agentConfig, source, Map.of(stream, position));
+                out().println("set the checkpoint of source " + source + " stream " + stream + " to "
+                        + PositionText.format(position) + (current == null ? " (it had none)" : " (was " + PositionText.format(current) + ")"));
                 return OK;
             }
         }
@@ -226,23 +296,14 @@ public final class Main implements Runnable {
                 if (agentConfig == null) {
                     return INVALID;
                 }
-                String agentId = agentConfig.agent().id();
                 Map<String, Position> streams = checkpointStore(agentConfig).load(Duration.ofSeconds(30)).getOrDefault(source, Map.of());
                 if (streams.isEmpty()) {
                     out().println("source " + source + " has no committed checkpoints; nothing to reset");
                     return OK;
                 }
-                Map<String, Object> props = new HashMap<>(KafkaClients.producerConfig(agentConfig, List.of(), null));
-                props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, KafkaClients.transactionalId(agentId));
-                try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-                    producer.initTransactions();
-                    producer.beginTransaction();
-                    for (String stream : streams.keySet()) {
-                        producer.send(new ProducerRecord<>(agentConfig.agent().offsetsTopic(),
-                                CheckpointCodec.encodeKey(new CheckpointKey(agentId, source, stream)), null));
-                    }
-                    producer.commitTransaction();
-                }
+                Map<String, Position> forgotten = new HashMap<>();
+                streams.keySet().forEach(stream -> forgotten.put(stream, null));
+                write(agentConfig, source, forgotten);
                 out().println("forgot " + streams.size() + " checkpoint(s) of source " + source);
                 return OK;
             }

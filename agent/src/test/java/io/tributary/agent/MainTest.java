@@ -39,7 +39,7 @@ class MainTest {
                 .containsPattern("(?m)^\\s+run\\s+Run the agent in the foreground until SIGTERM or SIGINT\\.$")
                 .containsPattern("(?m)^\\s+validate\\s+Load plugins and check the whole config file; print every error\\.$")
                 .containsPattern("(?m)^\\s+plugins\\s+")
-                .containsPattern("(?m)^\\s+checkpoints\\s+Show or reset committed checkpoints\\.$");
+                .containsPattern("(?m)^\\s+checkpoints\\s+Show, set or reset committed checkpoints\\.$");
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -106,6 +107,40 @@ class OperationsIT {
             assertThat(KafkaReader.values(KafkaReader.readAll(broker.bootstrapServers(), "outage")))
                     .containsExactlyElementsOf(expected(100000));
         }
+    }
+
+    @Test
+    void metricsShowTheAgentsOwnGarbageCollectionUptimeClassesAndOpenFiles() throws Exception {
+        int port = freePort();
+        AgentFixture fixture = AgentFixture.in(dir).write("jvm", Map.of("http", "127.0.0.1:" + port), """
+                sources:
+                  numbers:
+                    type: sequence
+                    topic: jvm
+                    count: 100
+                """);
+        try (AgentProcess agent = fixture.start()) {
+            fixture.awaitCount(agent, "jvm", 100, WAIT);
+            await().atMost(WAIT).until(() -> get(port, "/health").statusCode() == 200);
+
+            assertThat(gauge(port, "process_uptime_seconds")).isPositive();
+            assertThat(gauge(port, "process_start_time_seconds")).isPositive();
+            assertThat(gauge(port, "jvm_classes_loaded_classes")).isGreaterThan(1000);
+            assertThat(gauge(port, "jvm_classes_unloaded_classes_total")).isNotNegative();
+            // The agent inherits this JVM's limit, as the service's LimitNOFILE sets it for the agent.
+            assertThat(gauge(port, "process_files_max_files")).isEqualTo(maxOpenFiles());
+            assertThat(gauge(port, "process_files_open_files")).isBetween(10.0, gauge(port, "process_files_max_files"));
+            assertThat(gauge(port, "jvm_gc_max_data_size_bytes")).isPositive();
+            assertThat(gauge(port, "jvm_gc_memory_allocated_bytes_total")).isPositive();
+            agent.sigterm();
+            assertThat(agent.waitFor(Duration.ofSeconds(40))).isZero();
+        }
+    }
+
+    private static double maxOpenFiles() throws IOException {
+        Matcher limit = Pattern.compile("(?m)^Max open files\\s+(\\d+)").matcher(Files.readString(Path.of("/proc/self/limits")));
+        assertThat(limit.find()).isTrue();
+        return Double.parseDouble(limit.group(1));
     }
 
     @Test

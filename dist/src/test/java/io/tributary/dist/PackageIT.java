@@ -102,8 +102,8 @@ class PackageIT {
 
         assertThat(installed).contains("\n  plugins_dir: /usr/share/tributary/plugins\n", "\n  data_dir: /var/lib/tributary\n");
         assertThat(installed).isEqualTo(reference
-                .replaceFirst("(?m)^(  plugins_dir: )\\S+", "$1/usr/share/tributary/plugins")
-                .replaceFirst("(?m)^(  data_dir: )\\S+", "$1/var/lib/tributary"));
+                .replaceFirst("(?m)^(  plugins_dir: )\\S+.*", "$1/usr/share/tributary/plugins")
+                .replaceFirst("(?m)^(  data_dir: )\\S+.*", "$1/var/lib/tributary"));
     }
 
     @Test

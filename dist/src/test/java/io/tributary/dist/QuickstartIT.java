@@ -16,7 +16,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,6 +30,7 @@ import org.junit.jupiter.api.Test;
 /** config/quickstart.yaml and bin/tributary-quickstart, run from the tree as the README says. */
 class QuickstartIT {
     private static final Duration STARTUP = Duration.ofSeconds(90);
+    private static final Pattern PRINTED_RECORD = Pattern.compile("(?m)^kafka> quickstart-0@([0-9]+): \\S+ (.*)$");
 
     @Test
     void theQuickstartConfigTailsTheSampleLogIntoTheEmbeddedBrokerExactlyOnce() throws Exception {
@@ -68,23 +73,68 @@ class QuickstartIT {
     @Test
     void theQuickstartScriptPrintsTheLinesItWritesAsKafkaHasThemAndCtrlCStopsEverythingCleanly() throws Exception {
         try (TreeCopy tree = new TreeCopy()) {
-            Path output = tree.resolve("quickstart.out");
-            // In a process group of its own, so that the stop below reaches the script and all it
-            // started, as Ctrl-C in a terminal sends SIGINT to the whole foreground group.
-            Process quickstart = new ProcessBuilder("setsid", tree.resolve("bin/tributary-quickstart").toString())
-                    .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-            try {
-                await().atMost(STARTUP).until(() -> output(output).contains(" quickstart line 2\n") || !quickstart.isAlive());
-                assertThat(output(output)).containsPattern("(?m)^kafka> quickstart-0@0: \\S+ quickstart line 1$");
-            } finally {
-                assertThat(new ProcessBuilder("kill", "-INT", "--", "-" + quickstart.pid()).start().waitFor()).isZero();
-                assertThat(quickstart.waitFor(45, TimeUnit.SECONDS)).as("stopped within 45 s").isTrue();
-            }
-            assertThat(quickstart.exitValue()).as(() -> output(output)).isZero();
-            assertThat(output(output)).contains("Tributary agent quickstart stopped");
-            assertThat(ProcessHandle.allProcesses().flatMap(p -> p.info().commandLine().stream())
-                    .filter(command -> command.contains(tree.home.toString()))).as("left running").isEmpty();
+            String firstRun = runQuickstartUntil(tree, tree.resolve("quickstart.out"), 2);
+            assertThat(firstRun).containsPattern("(?m)^kafka> quickstart-0@0: \\S+ quickstart line 1$");
         }
+    }
+
+    /**
+     * The README's promise: Ctrl-C, the same command again, and it goes on where it stopped. The
+     * embedded broker starts over its own data, the agent resumes from its checkpoint and the
+     * consumer from its committed offset, so the two runs together print every line once, in order.
+     */
+    @Test
+    void aSecondRunOfTheQuickstartContinuesTheTopicWithoutRepeatingALine() throws Exception {
+        try (TreeCopy tree = new TreeCopy()) {
+            String firstRun = runQuickstartUntil(tree, tree.resolve("first.out"), 3);
+            Map<Long, String> firstRecords = records(firstRun);
+            long lastOfFirstRun = firstRecords.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
+
+            String secondRun = runQuickstartUntil(tree, tree.resolve("second.out"), lastOfFirstRun + 4);
+            Map<Long, String> secondRecords = records(secondRun);
+            assertThat(secondRecords.keySet()).as(secondRun).anyMatch(offset -> offset > lastOfFirstRun);
+
+            Map<Long, String> topic = new TreeMap<>(firstRecords);
+            secondRecords.forEach((offset, line) -> assertThat(topic.putIfAbsent(offset, line))
+                    .as("offset %d printed by both runs", offset).isIn(null, line));
+            // Offsets have gaps where the transactions' commit markers are; the lines have none.
+            assertThat(List.copyOf(topic.values())).isEqualTo(IntStream.rangeClosed(1, topic.size())
+                    .mapToObj(line -> "quickstart line " + line).toList());
+        }
+    }
+
+    /**
+     * Runs bin/tributary-quickstart until it printed the record with {@code lastOffset}, then stops it
+     * as Ctrl-C in a terminal does, and returns what it printed.
+     */
+    private static String runQuickstartUntil(TreeCopy tree, Path output, long lastOffset) throws Exception {
+        // In a process group of its own, so that the stop below reaches the script and all it
+        // started, as Ctrl-C in a terminal sends SIGINT to the whole foreground group.
+        Process quickstart = new ProcessBuilder("setsid", tree.resolve("bin/tributary-quickstart").toString())
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        try {
+            await().atMost(STARTUP).until(() -> records(output(output)).containsKey(lastOffset) || !quickstart.isAlive());
+            assertThat(quickstart.isAlive()).as(() -> output(output)).isTrue();
+        } finally {
+            assertThat(new ProcessBuilder("kill", "-INT", "--", "-" + quickstart.pid()).start().waitFor()).isZero();
+            assertThat(quickstart.waitFor(45, TimeUnit.SECONDS)).as("stopped within 45 s").isTrue();
+        }
+        String printed = output(output);
+        assertThat(quickstart.exitValue()).as(printed).isZero();
+        assertThat(printed).contains("Tributary agent quickstart stopped");
+        assertThat(ProcessHandle.allProcesses().flatMap(p -> p.info().commandLine().stream())
+                .filter(command -> command.contains(tree.home.toString()))).as("left running").isEmpty();
+        return printed;
+    }
+
+    /** The records the quickstart consumer printed: offset to line, without the line's timestamp. */
+    private static Map<Long, String> records(String printed) {
+        Map<Long, String> records = new TreeMap<>();
+        Matcher record = PRINTED_RECORD.matcher(printed);
+        while (record.find()) {
+            records.put(Long.parseLong(record.group(1)), record.group(2));
+        }
+        return records;
     }
 
     private static KafkaConsumer<String, String> readCommitted(String bootstrapServers) {

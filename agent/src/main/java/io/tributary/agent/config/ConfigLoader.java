@@ -37,13 +37,6 @@ public final class ConfigLoader {
     /** The keys of an interceptor entry that the agent reads itself. */
     static final Set<String> INTERCEPTOR_AGENT_KEYS = Set.of("type", "class");
 
-    /** Producer configs the agent sets itself, and why. */
-    private static final Map<String, String> AGENT_PRODUCER_CONFIGS = Map.of(
-            "key.serializer", "is set by the agent, which sends byte arrays",
-            "value.serializer", "is set by the agent, which sends byte arrays",
-            "transactional.id", "is set by the agent from agent.id",
-            "enable.idempotence", "is set by the agent from agent.delivery");
-
     private static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,200}");
     private static final Pattern SOURCE_NAME = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern TOPIC_NAME = Pattern.compile("[A-Za-z0-9._-]{1,249}");
@@ -88,7 +81,9 @@ public final class ConfigLoader {
 
     private AgentConfig bind(Path file, YamlSettings top) {
         AgentSettings agent = bindAgent(top.getSection("agent"));
-        KafkaSettings kafka = bindKafka(top.getSection("kafka"));
+        KafkaSettings kafka = bindKafka(top.getSection("kafka"), agent.delivery());
+        ProducerSettings.checkCommitInterval(top.getSection("agent"), agent.commitInterval(), agent.delivery(),
+                top.getSection("kafka").getSection("producer"), kafka.producer());
         Map<String, SourceConfig> sources = bindSources(top, agent.offsetsTopic());
         List<InterceptorConfig> interceptors = bindInterceptors(top);
         LoggingSettings logging = bindLogging(top.getSection("logging"));
@@ -160,20 +155,9 @@ public final class ConfigLoader {
         return port <= 65_535 ? port : null;
     }
 
-    private KafkaSettings bindKafka(YamlSettings kafka) {
+    private KafkaSettings bindKafka(YamlSettings kafka, Delivery delivery) {
         String bootstrapServers = kafka.getRequiredString("bootstrap_servers");
-        YamlSettings producerSection = kafka.getSection("producer");
-        Map<String, String> producer = new LinkedHashMap<>();
-        for (String config : producerSection.keys()) {
-            String agentOwnedBecause = AGENT_PRODUCER_CONFIGS.get(config);
-            if (agentOwnedBecause != null) {
-                producerSection.has(config);
-                producerSection.error(config, agentOwnedBecause);
-            } else {
-                producer.put(config, producerSection.getString(config, ""));
-            }
-        }
-        return new KafkaSettings(bootstrapServers, Collections.unmodifiableMap(producer));
+        return new KafkaSettings(bootstrapServers, ProducerSettings.bind(kafka.getSection("producer"), delivery));
     }
 
     private Map<String, SourceConfig> bindSources(YamlSettings top, String offsetsTopic) {

@@ -188,7 +188,8 @@ class ConfigLoaderTest {
                 at("6:3: agent.max_in_flight_bytes: must be at least 1MiB, got \"512KiB\""),
                 at("7:3: agent.plugin_dir: unknown setting, did you mean \"plugins_dir\"?"),
                 at("8:1: kafka: missing required setting \"bootstrap_servers\""),
-                at("10:5: kafka.producer.transactional.id: is set by the agent from agent.id"),
+                at("10:5: kafka.producer.transactional.id: is set by the agent to tributary-<agent.id>, one per agent so that"
+                        + " a second agent fences the first; set agent.id instead"),
                 at("11:5: kafka.producer.key.serializer: is set by the agent, which sends byte arrays"),
                 at("13:3: sources.bad name: a source name may contain only letters, digits, \".\", \"_\" and \"-\""),
                 at("15:3: sources.no-type: missing required setting \"type\""),
@@ -227,7 +228,8 @@ class ConfigLoaderTest {
                 at("3:3: agent.offsets_topic: must be a Kafka topic name (up to 249 letters, digits, \".\", \"_\" and \"-\"), got \"no spaces\""),
                 at("4:3: agent.http: must be host:port or off, got \"127.0.0.1:70000\""),
                 at("5:3: agent.max_in_flight_bytes: must be a size like 1MiB, got \"lots\""),
-                at("9:5: kafka.producer.enable.idempotence: is set by the agent from agent.delivery"),
+                at("9:5: kafka.producer.enable.idempotence: is always true: agent.delivery exactly_once and at_least_once"
+                        + " both write with the idempotent producer, so that a retried send is not written twice; remove it"),
                 at("10:5: kafka.producer.value.serializer: is set by the agent, which sends byte arrays"),
                 at("14:5: sources.a.dead_letter_topic: must be a Kafka topic name (up to 249 letters, digits, \".\", \"_\" and \"-\"), got \"bad topic\""),
                 at("16:5: interceptors[0].class: must be a Java class name like com.example.AuditInterceptor, got \"not a class\""));

@@ -39,6 +39,7 @@ public final class InProcessKafkaBroker implements EmbeddedKafka {
     /** Holds {@code host:port} of the running broker, for the quickstart consumer and for tests. */
     public static final String BOOTSTRAP_SERVERS_FILE = "bootstrap_servers";
 
+    private static final String META_PROPERTIES = "meta.properties";
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration PROBE_INTERVAL = Duration.ofMillis(100);
 
@@ -57,7 +58,7 @@ public final class InProcessKafkaBroker implements EmbeddedKafka {
         try (var out = Files.newBufferedWriter(configFile, StandardCharsets.UTF_8)) {
             config.store(out, "Written by Tributary's embedded broker at each start");
         }
-        format(configFile);
+        format(configFile, clusterId(logDir));
         server = new KafkaRaftServer(KafkaConfig.fromProps(config, false), Time.SYSTEM);
         server.startup();
         awaitReady(bootstrapServers, port);
@@ -109,10 +110,30 @@ public final class InProcessKafkaBroker implements EmbeddedKafka {
         return config;
     }
 
+    /**
+     * The cluster id the log folder was formatted with, or a new one on first start. The broker
+     * refuses to start when its config names another id than the folder's {@value #META_PROPERTIES}
+     * holds, even with {@code --ignore-formatted}, so a second start must format with the first id.
+     */
+    static String clusterId(Path logDir) throws IOException {
+        Path metaProperties = logDir.resolve(META_PROPERTIES);
+        if (Files.exists(metaProperties)) {
+            Properties meta = new Properties();
+            try (var in = Files.newBufferedReader(metaProperties, StandardCharsets.UTF_8)) {
+                meta.load(in);
+            }
+            String clusterId = meta.getProperty("cluster.id");
+            if (clusterId != null && !clusterId.isBlank()) {
+                return clusterId;
+            }
+        }
+        return Uuid.randomUuid().toString();
+    }
+
     /** Formats the log folder on first start; keeps the data of earlier starts. */
-    private static void format(Path configFile) {
+    private static void format(Path configFile, String clusterId) {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        String[] args = {"format", "--ignore-formatted", "-t", Uuid.randomUuid().toString(), "-c", configFile.toString()};
+        String[] args = {"format", "--ignore-formatted", "-t", clusterId, "-c", configFile.toString()};
         int exitCode;
         try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
             exitCode = StorageTool.execute(args, out);

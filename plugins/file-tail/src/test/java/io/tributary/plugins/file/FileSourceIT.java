@@ -210,10 +210,10 @@ class FileSourceIT {
         AgentProcess.Result list = fixture.command("checkpoints", "list");
         assertThat(list.exitCode()).as(list.output()).isZero();
         assertThat(list.output())
-                .containsPattern("idle\\s+fp:[0-9a-f]{16}:\\d+:\\d+\\s+\\{dev=\\d+, ino=\\d+, offset=4052, path="
-                        + Pattern.quote(busy.toString()) + ", tail_hash=[0-9a-f]{16}}")
-                .containsPattern("idle\\s+ino:\\d+:\\d+\\s+\\{dev=\\d+, ino=\\d+, offset=32, path="
-                        + Pattern.quote(small.toString()) + ", tail_hash=[0-9a-f]{16}}");
+                .containsPattern("(?m)^idle\\s+fp:[0-9a-f]{16}:\\d+:\\d+\\s+dev=\\d+,ino=\\d+,offset=4052,path="
+                        + Pattern.quote(busy.toString()) + ",tail_hash=[0-9a-f]{16}$")
+                .containsPattern("(?m)^idle\\s+ino:\\d+:\\d+\\s+dev=\\d+,ino=\\d+,offset=32,path="
+                        + Pattern.quote(small.toString()) + ",tail_hash=[0-9a-f]{16}$");
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> linesOf(List<ConsumerRecord<byte[], byte[]>> records, Path file) {
