@@ -51,7 +51,7 @@ final class LineRecords {
         if (headers) {
             // Shared arrays: header values are never written to once a record is built.
             record.header(SOURCE_HEADER, sourceName)
-                    .header(PATH_HEADER, file.pathBytes)
+                    .header(PATH_HEADER, file.pathBytes())
                     .header(OFFSET_HEADER, Long.toString(startOffset).getBytes(StandardCharsets.US_ASCII));
             if ((flags & PARTIAL) != 0) {
                 record.header(PARTIAL_HEADER, TRUE);

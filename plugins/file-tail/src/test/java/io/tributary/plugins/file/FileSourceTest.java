@@ -552,7 +552,7 @@ class FileSourceTest {
             long pausedAt = System.nanoTime();
             await().atMost(WAIT).until(() -> System.nanoTime() - pausedAt > 3 * closeInactive.toNanos());
             assertThat(oldLines + 1 - received.stream().filter(v -> v.startsWith("old")).count())
-                    .as("lines of the renamed file left to read after the pause").isGreaterThan(FileSource.MAX_POLL_RECORDS);
+                    .as("lines of the renamed file left to read after the pause").isGreaterThan(PollOutput.MAX_POLL_RECORDS);
 
             await().atMost(WAIT).until(() -> {
                 received.addAll(values(driver.pollFor(Duration.ofMillis(50))));
@@ -947,9 +947,9 @@ class FileSourceTest {
         TaskDriver driver = start("");
 
         List<SourceRecord> first = driver.pollUntil(1, WAIT);
-        assertThat(first).hasSize(FileSource.MAX_POLL_RECORDS);
+        assertThat(first).hasSize(PollOutput.MAX_POLL_RECORDS);
         long readSoFar = context.counter("file.bytes.read");
-        assertThat(readSoFar).isEqualTo(FileSource.MAX_POLL_RECORDS * 100L);
+        assertThat(readSoFar).isEqualTo(PollOutput.MAX_POLL_RECORDS * 100L);
 
         await().during(QUIET).atMost(Duration.ofSeconds(2))
                 .until(() -> context.counter("file.bytes.read") == readSoFar);
@@ -957,7 +957,7 @@ class FileSourceTest {
         int total = first.size();
         while (total < 20_000) {
             List<SourceRecord> next = driver.pollUntil(1, WAIT);
-            assertThat(next.size()).isLessThanOrEqualTo(FileSource.MAX_POLL_RECORDS);
+            assertThat(next.size()).isLessThanOrEqualTo(PollOutput.MAX_POLL_RECORDS);
             total += next.size();
         }
         assertThat(total).isEqualTo(20_000);
@@ -984,7 +984,7 @@ class FileSourceTest {
     }
 
     /** A task that opens files with {@code opener}: it lands a rename between a scan's stat and an open. */
-    private FileSource task(String extraYaml, FileSource.FileOpener opener) {
+    private FileSource task(String extraYaml, FileTracker.FileOpener opener) {
         YamlSettings settings = settings(extraYaml);
         FileSource task = new FileSource(FileSourceConfig.read(settings), opener);
         assertThat(settings.finish()).isEmpty();
