@@ -1,5 +1,6 @@
 package io.tributary.plugins.file;
 
+import io.tributary.api.PluginClock;
 import io.tributary.api.Position;
 import io.tributary.api.SourceContext;
 import io.tributary.api.SourceRecord;
@@ -35,7 +36,7 @@ public final class FileSource implements SourceTask {
     private volatile boolean stopping;
     private volatile Thread taskThread;
 
-    private SourceClock clock;
+    private PluginClock clock;
     private FileMetrics metrics;
     private PollOutput output;
     private LineReader reader;
@@ -54,7 +55,7 @@ public final class FileSource implements SourceTask {
 
     @Override
     public void start(SourceContext context) {
-        clock = SourceClock.SYSTEM;
+        clock = context.clock();
         metrics = new FileMetrics(context.metrics());
         output = new PollOutput(new LineRecords(config, context.sourceName(), metrics));
         LineSink sink = output;

@@ -1,5 +1,6 @@
 package io.tributary.plugins.file;
 
+import io.tributary.api.PluginClock;
 import io.tributary.api.Position;
 import io.tributary.api.SourceContext;
 import io.tributary.plugins.file.FileSourceConfig.ReadFrom;
@@ -65,7 +66,7 @@ final class FileTracker {
     private final FileMetrics metrics;
     private final PollOutput output;
     private final HeldLines heldLines;
-    private final SourceClock clock;
+    private final PluginClock clock;
     private final Map<FileKey, TrackedFile> tracked = new LinkedHashMap<>();
     private final UnclaimedCheckpoints unclaimed = new UnclaimedCheckpoints();
     /** Files skipped by ignore_older, with their size then: read from there once they change. */
@@ -81,7 +82,7 @@ final class FileTracker {
     private String unhealthyReason;
 
     FileTracker(FileSourceConfig config, FileOpener opener, SourceContext context, FileMetrics metrics,
-                PollOutput output, HeldLines heldLines, SourceClock clock) {
+                PollOutput output, HeldLines heldLines, PluginClock clock) {
         this.config = config;
         this.opener = opener;
         this.globs = new Globs(config.include(), config.exclude());

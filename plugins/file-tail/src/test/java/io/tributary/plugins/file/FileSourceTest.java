@@ -11,6 +11,7 @@ import io.tributary.agent.config.YamlSettings;
 import io.tributary.api.Position;
 import io.tributary.api.SourceRecord;
 import io.tributary.api.SourceTask;
+import io.tributary.testkit.FakeClock;
 import io.tributary.testkit.RecordingSourceContext;
 import io.tributary.testkit.TaskDriver;
 import java.io.FileOutputStream;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FileSourceTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration QUIET = Duration.ofMillis(300);
+    private static final Duration SCAN_INTERVAL = Duration.ofMillis(50);
     /** A first line longer than fingerprint_bytes: 16, the same in every file of an application. */
     private static final String HEADER_LINE = "# app 1.0: time level message";
     private static final String HEADER = HEADER_LINE + "\n";
@@ -235,10 +237,13 @@ class FileSourceTest {
     @Test
     void partialLastLineLongerThanMaxLineBytesIsSplitWhenFlushed() throws IOException {
         append(logs.resolve("app.log"), "abcdefghijk");
-        TaskDriver driver = start("max_line_bytes: 10\nclose_inactive: 300ms\n");
+        TaskDriver driver = startOnFakeClock("max_line_bytes: 10\nclose_inactive: 300ms\n");
+        assertThat(values(driver.pollFor(QUIET))).as("the line waits for its end or close_inactive").isEmpty();
+        driver.advance(Duration.ofMillis(299));
+        assertThat(values(driver.pollFor(QUIET))).as("the line waits for its end or close_inactive").isEmpty();
 
-        List<SourceRecord> records = pollLines(driver, 1);
-        records.addAll(driver.pollFor(QUIET));
+        driver.advance(Duration.ofMillis(1));
+        List<SourceRecord> records = pollLines(driver, 2);
 
         assertThat(values(records)).containsExactly("abcdefghij", "k");
         assertThat(lines(records)).map(FileSourceTest::headers).containsExactly(
@@ -254,10 +259,11 @@ class FileSourceTest {
     @Test
     void partialLastLineLongerThanMaxLineBytesIsTruncatedWhenFlushed() throws IOException {
         append(logs.resolve("app.log"), "abcdefghijk");
-        TaskDriver driver = start("max_line_bytes: 10\nmax_line_action: truncate\nclose_inactive: 300ms\n");
+        TaskDriver driver = startOnFakeClock("max_line_bytes: 10\nmax_line_action: truncate\nclose_inactive: 300ms\n");
+        assertThat(values(driver.pollFor(QUIET))).as("the head waits for close_inactive").isEmpty();
 
+        driver.advance(Duration.ofMillis(300));
         List<SourceRecord> records = pollLines(driver, 1);
-        records.addAll(driver.pollFor(QUIET));
 
         assertThat(values(records)).containsExactly("abcdefghij");
         assertThat(headers(lines(records).get(0)))
@@ -311,9 +317,13 @@ class FileSourceTest {
     @Test
     void multilineStartPatternJoinsLinesUntilTheNextStartAndTimesOut() throws IOException {
         append(logs.resolve("app.log"), "2024-01 boom\n  at a\n  at b\n2024-02 fine\n");
-        TaskDriver driver = start("multiline:\n  start_pattern: \"^\\\\d{4}-\"\n  timeout: 200ms\n");
+        TaskDriver driver = startOnFakeClock("multiline:\n  start_pattern: \"^\\\\d{4}-\"\n  timeout: 200ms\n");
+        List<SourceRecord> records = new ArrayList<>(lines(pollLines(driver, 1)));
+        driver.advance(Duration.ofMillis(199));
+        assertThat(values(driver.pollFor(QUIET))).as("the last event before its timeout").isEmpty();
 
-        List<SourceRecord> records = lines(pollLines(driver, 2));
+        driver.advance(Duration.ofMillis(1));
+        records.addAll(lines(pollLines(driver, 1)));
 
         assertThat(values(records)).containsExactly("2024-01 boom\n  at a\n  at b", "2024-02 fine");
         assertThat(records).map(r -> headers(r).get("tributary.file.offset")).containsExactly("0", "27");
@@ -323,17 +333,24 @@ class FileSourceTest {
     @Test
     void multilineContinuePatternWithNegateJoinsLinesThatDoNotMatch() throws IOException {
         append(logs.resolve("app.log"), "2024-01 boom\n  at a\n2024-02 fine\n");
-        TaskDriver driver = start("multiline:\n  continue_pattern: \"^\\\\d{4}-\"\n  negate: true\n  timeout: 200ms\n");
+        TaskDriver driver = startOnFakeClock(
+                "multiline:\n  continue_pattern: \"^\\\\d{4}-\"\n  negate: true\n  timeout: 200ms\n");
+        List<String> received = new ArrayList<>(values(pollLines(driver, 1)));
+        driver.advance(Duration.ofMillis(200));
+        received.addAll(values(pollLines(driver, 1)));
 
-        assertThat(values(lines(pollLines(driver, 2)))).containsExactly("2024-01 boom\n  at a", "2024-02 fine");
+        assertThat(received).containsExactly("2024-01 boom\n  at a", "2024-02 fine");
     }
 
     @Test
     void multilineEventsAreCutAtMaxLines() throws IOException {
         append(logs.resolve("app.log"), "E1\n a\n b\n c\nE2\n");
-        TaskDriver driver = start("multiline:\n  start_pattern: \"^E\"\n  max_lines: 2\n  timeout: 200ms\n");
+        TaskDriver driver = startOnFakeClock("multiline:\n  start_pattern: \"^E\"\n  max_lines: 2\n  timeout: 200ms\n");
+        List<String> received = new ArrayList<>(values(pollLines(driver, 2)));
+        driver.advance(Duration.ofMillis(200));
+        received.addAll(values(pollLines(driver, 1)));
 
-        assertThat(values(lines(pollLines(driver, 3)))).containsExactly("E1\n a", " b\n c", "E2");
+        assertThat(received).containsExactly("E1\n a", " b\n c", "E2");
         assertThat(context.counter("file.multiline.cut")).isEqualTo(1);
     }
 
@@ -539,18 +556,18 @@ class FileSourceTest {
         Duration closeInactive = Duration.ofMillis(100);
         try (OutputStream writer = new FileOutputStream(file.toFile(), true)) {
             writer.write(unread.getBytes(UTF_8));
-            TaskDriver driver = start("include: [\"" + logs + "/app.log\"]\nclose_inactive: "
+            TaskDriver driver = startOnFakeClock("include: [\"" + logs + "/app.log\"]\nclose_inactive: "
                     + closeInactive.toMillis() + "ms\n");
             List<String> received = new ArrayList<>(values(driver.pollUntil(1, WAIT)));
 
             Files.move(file, logs.resolve("app.log.1"));
             writer.write(("old " + (oldLines + 1) + "\n").getBytes(UTF_8));
             append(file, "new 1\n");
+            driver.advance(SCAN_INTERVAL);
             received.addAll(values(driver.pollUntil(1, WAIT)));
             // No poll for longer than close_inactive: the renamed file is quiet, and has more left to read
             // than one poll takes. Only reading it to its end first keeps those lines.
-            long pausedAt = System.nanoTime();
-            await().atMost(WAIT).until(() -> System.nanoTime() - pausedAt > 3 * closeInactive.toNanos());
+            driver.advance(closeInactive.multipliedBy(3));
             assertThat(oldLines + 1 - received.stream().filter(v -> v.startsWith("old")).count())
                     .as("lines of the renamed file left to read after the pause").isGreaterThan(PollOutput.MAX_POLL_RECORDS);
 
@@ -567,6 +584,8 @@ class FileSourceTest {
                     .containsExactlyElementsOf(expected.subList(0, oldLines + 1));
 
             // The new file closes for inactivity; the renamed one waits for its end to be committed.
+            driver.advance(closeInactive);
+            driver.pollFor(Duration.ofMillis(50));
             assertThat(context.gauge("file.open")).isEqualTo(1L);
 
             driver.commitAll();
@@ -721,13 +740,15 @@ class FileSourceTest {
     void partialLineIsHeldThenFlushedOnInactivityWithAHeader() throws IOException {
         Path file = logs.resolve("app.log");
         append(file, "complete\npartial");
-        TaskDriver driver = start("close_inactive: 1s\n");
+        TaskDriver driver = startOnFakeClock("close_inactive: 1s\n");
 
         List<SourceRecord> first = lines(pollLines(driver, 1));
         assertThat(values(first)).containsExactly("complete");
         assertThat(offset(first.get(0))).isEqualTo(9);
-        assertThat(values(driver.pollFor(Duration.ofMillis(200)))).isEmpty();
+        driver.advance(Duration.ofMillis(999));
+        assertThat(values(driver.pollFor(QUIET))).as("the partial line before close_inactive").isEmpty();
 
+        driver.advance(Duration.ofMillis(1));
         List<SourceRecord> flushed = lines(pollLines(driver, 1));
         assertThat(values(flushed)).containsExactly("partial");
         assertThat(headers(flushed.get(0))).containsEntry("tributary.file.partial", "true");
@@ -830,13 +851,14 @@ class FileSourceTest {
     void checkpointsOfVanishedFilesAreForgottenAfterIgnoreOlderButNotBefore() {
         FileKey key = new FileKey(1, 2);
         Map<String, Position> vanished = Map.of("ino:1:2", new FileCheckpoint(10, 0, "/gone.log", key).toPosition());
-        Duration ignoreOlder = Duration.ofMillis(500);
-        long startedAt = System.nanoTime();
-        TaskDriver driver = start("ignore_older: " + ignoreOlder.toMillis() + "ms\n", vanished);
+        TaskDriver driver = startOnFakeClock("ignore_older: 1h\n", vanished);
+        driver.advance(Duration.ofHours(1));
+        assertThat(driver.pollFor(QUIET)).as("records of a scan one hour after the start").isEmpty();
 
+        // Checkpoints expire at scans, the first one after ignore_older.
+        driver.advance(SCAN_INTERVAL);
         List<SourceRecord> records = driver.pollUntil(1, WAIT);
 
-        assertThat(Duration.ofNanos(System.nanoTime() - startedAt)).isGreaterThanOrEqualTo(ignoreOlder);
         assertThat(records).hasSize(1);
         assertThat(records.get(0).checkpoint().stream()).isEqualTo("ino:1:2");
         assertThat(records.get(0).checkpoint().forgets()).isTrue();
@@ -853,13 +875,15 @@ class FileSourceTest {
         first.close();
         Files.move(file, away);
 
-        TaskDriver second = start("", first.committedPositions());
-        assertThat(second.pollFor(Duration.ofSeconds(1))).as("records of 20 scans without the file").isEmpty();
+        TaskDriver second = startOnFakeClock("", first.committedPositions());
+        second.advance(Duration.ofDays(30));
+        assertThat(second.pollFor(QUIET)).as("records of a scan 30 days later without the file").isEmpty();
         second.commitAll();
         assertThat(second.committedPositions()).isEqualTo(first.committedPositions());
 
         Files.move(away, file);
         append(file, "line 3\n");
+        second.advance(SCAN_INTERVAL);
         assertThat(values(pollLines(second, 1))).containsExactly("line 3");
         assertThat(values(second.pollFor(QUIET))).isEmpty();
     }
@@ -869,10 +893,11 @@ class FileSourceTest {
         Path file = logs.resolve("app.log");
         append(file, "ancient\n");
         Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
-        TaskDriver driver = start("ignore_older: 1h\n");
+        TaskDriver driver = startOnFakeClock("ignore_older: 1h\n");
         assertThat(values(driver.pollFor(QUIET))).isEmpty();
 
         append(file, "fresh\n");
+        driver.advance(SCAN_INTERVAL);
 
         assertThat(values(pollLines(driver, 1))).containsExactly("fresh");
     }
@@ -969,6 +994,21 @@ class FileSourceTest {
         return start(yaml, Map.of());
     }
 
+    /** A task whose time stands still until the test calls {@link TaskDriver#advance}; it scans at its start and then every SCAN_INTERVAL advanced. */
+    private TaskDriver startOnFakeClock(String yaml) {
+        return startOnFakeClock(yaml, Map.of());
+    }
+
+    private TaskDriver startOnFakeClock(String extraYaml, Map<String, Position> committed) {
+        YamlSettings settings = settings(extraYaml);
+        SourceTask task = new FileSourceType().create(settings);
+        assertThat(settings.finish()).isEmpty();
+        context = new RecordingSourceContext("app-logs", dataDir, committed, new FakeClock());
+        TaskDriver driver = TaskDriver.start(task, context);
+        drivers.add(driver);
+        return driver;
+    }
+
     private TaskDriver start(String extraYaml, Map<String, Position> committed) {
         YamlSettings settings = settings(extraYaml);
         SourceTask task = new FileSourceType().create(settings);
@@ -992,7 +1032,7 @@ class FileSourceTest {
     }
 
     private YamlSettings settings(String extraYaml) {
-        StringBuilder yaml = new StringBuilder("topic: logs\nscan_interval: 50ms\n").append(extraYaml);
+        StringBuilder yaml = new StringBuilder("topic: logs\nscan_interval: " + SCAN_INTERVAL.toMillis() + "ms\n").append(extraYaml);
         if (!extraYaml.contains("include:")) {
             yaml.append("include: [\"").append(logs).append("/*.log\"]\n");
         }
