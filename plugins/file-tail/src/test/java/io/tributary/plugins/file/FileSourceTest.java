@@ -6,14 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.tributary.agent.config.SourceConfig;
-import io.tributary.agent.config.YamlSettings;
 import io.tributary.api.Position;
 import io.tributary.api.SourceRecord;
 import io.tributary.api.SourceTask;
 import io.tributary.testkit.FakeClock;
 import io.tributary.testkit.RecordingSourceContext;
 import io.tributary.testkit.TaskDriver;
+import io.tributary.testkit.TestSettings;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -62,7 +61,7 @@ class FileSourceTest {
 
     @Test
     void badSettingsAreReportedNamingTheSettingAndTheValue() {
-        YamlSettings settings = YamlSettings.parse("""
+        TestSettings settings = TestSettings.parse("""
                 topic: logs
                 include: ["logs/*.log", "/var/log/[a.log"]
                 read_from: middle
@@ -79,9 +78,9 @@ class FileSourceTest {
                   group: 2
                 max_line_byte: 1KiB
                 """);
-        new FileSourceType().create(settings);
+        new FileSourceType().create(settings.settings());
 
-        assertThat(settings.finish()).map(Object::toString).containsExactly(
+        assertThat(settings.errors()).containsExactly(
                 "<settings>:2:1: include: \"logs/*.log\" must be an absolute path",
                 "<settings>:2:1: include: \"/var/log/[a.log\" is not a valid glob: Missing '] near index 14",
                 "<settings>:3:1: read_from: must be one of beginning, end, got \"middle\"",
@@ -98,30 +97,30 @@ class FileSourceTest {
 
     @Test
     void goodSettingsHaveNoErrors() {
-        YamlSettings settings = YamlSettings.parse(sampleYaml());
-        new FileSourceType().create(settings);
-        assertThat(settings.finish()).isEmpty();
+        TestSettings settings = TestSettings.parse(sampleYaml());
+        new FileSourceType().create(settings.settings());
+        assertThat(settings.errors()).isEmpty();
     }
 
     @Test
     void sampleShowsTheKeysTheAgentReadsAtTheirDefaults() {
         assertThat(sampleFile())
-                .contains("\n    on_error: " + SourceConfig.DEFAULT_ON_ERROR.yamlName() + "\n")
-                .contains("\n    dead_letter_topic: " + SourceConfig.DEFAULT_DEAD_LETTER_TOPIC + "\n");
+                .contains("\n    on_error: " + TestSettings.agentSourceDefaults().get("on_error") + "\n")
+                .contains("\n    dead_letter_topic: " + TestSettings.agentSourceDefaults().get("dead_letter_topic") + "\n");
     }
 
     @Test
     void missingIncludeAndMultilinePatternAreReported() {
-        YamlSettings settings = YamlSettings.parse("""
+        TestSettings settings = TestSettings.parse("""
                 topic: logs
                 multiline:
                   negate: true
                 key:
                   group: 1
                 """);
-        new FileSourceType().create(settings);
+        new FileSourceType().create(settings.settings());
 
-        assertThat(settings.finish()).map(Object::toString).containsExactly(
+        assertThat(settings.errors()).containsExactly(
                 "<settings>:1:1: include: missing required setting: a list of file globs such as \"/var/log/app/*.log\"",
                 "<settings>:2:1: multiline: set start_pattern (a line that begins an event) or continue_pattern"
                         + " (a line that continues the previous one)",
@@ -1000,9 +999,9 @@ class FileSourceTest {
     }
 
     private TaskDriver startOnFakeClock(String extraYaml, Map<String, Position> committed) {
-        YamlSettings settings = settings(extraYaml);
-        SourceTask task = new FileSourceType().create(settings);
-        assertThat(settings.finish()).isEmpty();
+        TestSettings settings = settings(extraYaml);
+        SourceTask task = new FileSourceType().create(settings.settings());
+        assertThat(settings.errors()).isEmpty();
         context = new RecordingSourceContext("app-logs", dataDir, committed, new FakeClock());
         TaskDriver driver = TaskDriver.start(task, context);
         drivers.add(driver);
@@ -1010,9 +1009,9 @@ class FileSourceTest {
     }
 
     private TaskDriver start(String extraYaml, Map<String, Position> committed) {
-        YamlSettings settings = settings(extraYaml);
-        SourceTask task = new FileSourceType().create(settings);
-        assertThat(settings.finish()).isEmpty();
+        TestSettings settings = settings(extraYaml);
+        SourceTask task = new FileSourceType().create(settings.settings());
+        assertThat(settings.errors()).isEmpty();
         return start(task, committed);
     }
 
@@ -1025,18 +1024,18 @@ class FileSourceTest {
 
     /** A task that opens files with {@code opener}: it lands a rename between a scan's stat and an open. */
     private FileSource task(String extraYaml, FileTracker.FileOpener opener) {
-        YamlSettings settings = settings(extraYaml);
-        FileSource task = new FileSource(FileSourceConfig.read(settings), opener);
-        assertThat(settings.finish()).isEmpty();
+        TestSettings settings = settings(extraYaml);
+        FileSource task = new FileSource(FileSourceConfig.read(settings.settings()), opener);
+        assertThat(settings.errors()).isEmpty();
         return task;
     }
 
-    private YamlSettings settings(String extraYaml) {
+    private TestSettings settings(String extraYaml) {
         StringBuilder yaml = new StringBuilder("topic: logs\nscan_interval: " + SCAN_INTERVAL.toMillis() + "ms\n").append(extraYaml);
         if (!extraYaml.contains("include:")) {
             yaml.append("include: [\"").append(logs).append("/*.log\"]\n");
         }
-        return YamlSettings.parse(yaml.toString());
+        return TestSettings.parse(yaml.toString());
     }
 
     /** Polls until {@code count} records with a value came back, returning every record, checkpoint-only ones too. */
