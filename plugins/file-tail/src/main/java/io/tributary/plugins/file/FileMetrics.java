@@ -3,6 +3,7 @@ package io.tributary.plugins.file;
 import io.tributary.api.PluginMetrics;
 import io.tributary.api.PluginMetrics.Counter;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /** The metrics of one file source; names start with the source type, {@code file.}. */
 final class FileMetrics {
@@ -17,8 +18,10 @@ final class FileMetrics {
     final Counter truncations;
     final AtomicLong openFiles = new AtomicLong();
     final AtomicLong deletedOpenBytes = new AtomicLong();
+    private final PluginMetrics metrics;
 
     FileMetrics(PluginMetrics metrics) {
+        this.metrics = metrics;
         linesRead = metrics.counter("file.lines.read", "Lines read (each piece of a split line counts)");
         bytesRead = metrics.counter("file.bytes.read", "Bytes read from files, terminators included");
         linesSplit = metrics.counter("file.lines.split", "Lines longer than max_line_bytes, split into pieces");
@@ -33,5 +36,11 @@ final class FileMetrics {
         metrics.gauge("file.open", "Files held open", openFiles::get);
         metrics.gauge("file.deleted_open.bytes", "Bytes of deleted files still held open until read and committed",
                 deletedOpenBytes::get);
+    }
+
+    /** Registers the gauge of files found but not opened, as max_open_files were open. */
+    void waiting(Supplier<Number> waiting) {
+        metrics.gauge("file.waiting", "Files found but not opened: max_open_files files are open and none is idle",
+                waiting);
     }
 }

@@ -33,7 +33,8 @@ record FileSourceConfig(
         Duration scanInterval,
         int fingerprintBytes,
         KeyRule key,
-        boolean headers) {
+        boolean headers,
+        int maxOpenFiles) {
 
     static final String DEFAULT_READ_FROM = "beginning";
     static final Charset DEFAULT_ENCODING = StandardCharsets.UTF_8;
@@ -49,6 +50,8 @@ record FileSourceConfig(
     static final long SMALLEST_FINGERPRINT_BYTES = 16;
     static final long LARGEST_FINGERPRINT_BYTES = 64 * 1024;
     static final boolean DEFAULT_HEADERS = true;
+    /** Well below the LimitNOFILE of the packaged service (65536), leaving the producer its sockets. */
+    static final int DEFAULT_MAX_OPEN_FILES = 4096;
 
     enum ReadFrom { BEGINNING, END }
 
@@ -93,8 +96,13 @@ record FileSourceConfig(
                 SMALLEST_FINGERPRINT_BYTES, LARGEST_FINGERPRINT_BYTES);
         KeyRule key = key(settings);
         boolean headers = settings.getBoolean("headers", DEFAULT_HEADERS);
+        int maxOpenFiles = settings.getInt("max_open_files", DEFAULT_MAX_OPEN_FILES);
+        if (maxOpenFiles < 1) {
+            settings.error("max_open_files", "must be at least 1, got " + maxOpenFiles);
+            maxOpenFiles = DEFAULT_MAX_OPEN_FILES;
+        }
         return new FileSourceConfig(topic, include, exclude, readFrom, encoding, maxLineBytes, maxLineAction,
-                multiline, ignoreOlder, closeInactive, scanInterval, fingerprintBytes, key, headers);
+                multiline, ignoreOlder, closeInactive, scanInterval, fingerprintBytes, key, headers, maxOpenFiles);
     }
 
     /** True when lines can be found by looking for byte 0x0A, with no decoding. */

@@ -12,6 +12,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
@@ -39,6 +40,8 @@ final class FileTracker {
     /** How far back from the end read_from: end looks for the last complete line. */
     private static final int END_SEARCH_BYTES = 64 * 1024;
     private static final Path OPEN_FILE_DESCRIPTORS = Path.of("/proc/self/fd");
+    /** The shortest time between two scans that files appearing bring forward: a burst of them costs one scan. */
+    static final Duration EARLY_SCAN_SPACING = Duration.ofMillis(50);
 
     /** Opens a file to read it; a seam for tests, which land a rename between a scan's stat and an open. */
     interface FileOpener {
@@ -67,6 +70,8 @@ final class FileTracker {
     private final PollOutput output;
     private final HeldLines heldLines;
     private final PluginClock clock;
+    /** Null when folders cannot be watched: scans alone find files then. */
+    private final FileWatcher watcher;
     private final Map<FileKey, TrackedFile> tracked = new LinkedHashMap<>();
     private final UnclaimedCheckpoints unclaimed = new UnclaimedCheckpoints();
     /** Files skipped by ignore_older, with their size then: read from there once they change. */
@@ -79,6 +84,10 @@ final class FileTracker {
     private final boolean resumed;
     private long scans;
     private long nextScanNanos;
+    private long lastScanNanos;
+    /** Files found but not opened in the last scan: max_open_files files were open and none could be closed. */
+    private int waiting;
+    private boolean waitingLogged;
     private String unhealthyReason;
 
     FileTracker(FileSourceConfig config, FileOpener opener, SourceContext context, FileMetrics metrics,
@@ -100,6 +109,9 @@ final class FileTracker {
             committedOffsets.put(stream, checkpoint.offset());
         });
         nextScanNanos = clock.nanoTime();
+        lastScanNanos = nextScanNanos - EARLY_SCAN_SPACING.toNanos();
+        watcher = FileWatcher.start(globs, opener, log, config.maxOpenFiles(), context.sourceName());
+        metrics.waiting(() -> waiting);
     }
 
     /** The files being tracked, open or closed by close_inactive, in the order they were found. */
@@ -112,11 +124,16 @@ final class FileTracker {
         positions.forEach((stream, position) -> committedOffsets.put(stream, position.getLong("offset")));
     }
 
-    /** Scans the globs when scan_interval has passed since the last scan. */
+    /**
+     * Scans the globs when scan_interval has passed since the last scan, or sooner when the watcher
+     * saw files appear.
+     */
     void scanIfDue() throws IOException {
         long now = clock.nanoTime();
-        if (now - nextScanNanos >= 0) {
+        boolean early = watcher != null && watcher.isScanRequested() && now - lastScanNanos >= EARLY_SCAN_SPACING.toNanos();
+        if (now - nextScanNanos >= 0 || early) {
             nextScanNanos = now + config.scanInterval().toNanos();
+            lastScanNanos = now;
             scan();
         }
     }
@@ -128,12 +145,23 @@ final class FileTracker {
 
     void scan() throws IOException {
         scans++;
+        waiting = 0;
         long nowMillis = clock.millis();
         Set<FileKey> seen = new HashSet<>();
         List<String> unreadable = new ArrayList<>();
         Set<FileKey> checkpointed = unclaimed.keys();
         List<Found> found = new ArrayList<>();
-        for (Path path : globs.matchingFiles()) {
+        List<FileWatcher.Pinned> pinned = List.of();
+        Set<Path> matching;
+        if (watcher != null) {
+            // Before the walk: a file pinned later, and missed by the walk, waits for the next scan.
+            watcher.scanning();
+            pinned = watcher.takePinned();
+            matching = globs.matchingFiles(watcher::watch);
+        } else {
+            matching = globs.matchingFiles();
+        }
+        for (Path path : matching) {
             FileKey.Stat stat;
             try {
                 stat = FileKey.stat(path);
@@ -161,6 +189,7 @@ final class FileTracker {
                 unreadable.add(file.path() + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
             }
         }
+        takeOverPinned(pinned, seen, nowMillis);
         for (TrackedFile file : List.copyOf(tracked.values())) {
             if (!seen.contains(file.key())) {
                 lost(file, nowMillis);
@@ -171,7 +200,59 @@ final class FileTracker {
         heldBackCopies.retainAll(seen);
         forgetExpired(nowMillis);
         reportHealth(unreadable);
+        reportWaiting();
         scannedOnce = true;
+    }
+
+    /**
+     * Files the watcher opened as they appeared: those the walk found are read as any other; those
+     * renamed out of the globs or deleted since are read from the channel the watcher holds, to their end.
+     */
+    private void takeOverPinned(List<FileWatcher.Pinned> pinned, Set<FileKey> seen, long nowMillis) throws IOException {
+        for (FileWatcher.Pinned file : pinned) {
+            FileKey key = file.stat().key();
+            if (seen.contains(key) || tracked.containsKey(key)) {
+                file.channel().close();
+                continue;
+            }
+            log.info("{} appeared and went away from the globs between two scans: reading it from the descriptor"
+                    + " opened when it appeared", file.path());
+            discover(file.path(), file.stat(), nowMillis, file.channel());
+        }
+    }
+
+    private void reportWaiting() {
+        if (waiting > 0 && !waitingLogged) {
+            log.warn("{} files wait to be opened: max_open_files ({}) files are open and none is idle and read to its"
+                    + " end", waiting, config.maxOpenFiles());
+        }
+        waitingLogged = waiting > 0;
+    }
+
+    /**
+     * True when one more file may be opened: fewer than max_open_files are, or the least recently
+     * changed open file that is read to its end and holds nothing back was closed to make room. It is
+     * reopened when it changes.
+     */
+    private boolean roomToOpen() throws IOException {
+        if (metrics.openFiles.get() < config.maxOpenFiles()) {
+            return true;
+        }
+        TrackedFile idlest = null;
+        for (TrackedFile file : tracked.values()) {
+            if (file.isOpen() && file.gone() == Gone.NO && file.holdsNothing()
+                    && (idlest == null || file.lastChangeNanos() - idlest.lastChangeNanos() < 0)
+                    && file.channel().size() == file.readOffset()) {
+                idlest = file;
+            }
+        }
+        if (idlest == null) {
+            return false;
+        }
+        idlest.closeChannel();
+        metrics.openFiles.decrementAndGet();
+        log.debug("{} closed: max_open_files files are open and it changed least recently", idlest.path());
+        return true;
     }
 
     /** A file already tracked, found again by its inode: maybe renamed, maybe changed while closed. */
@@ -189,6 +270,10 @@ final class FileTracker {
 
     /** Opens a file closed by close_inactive again; false when another file took its path since the scan. */
     private boolean reopen(TrackedFile file) throws IOException {
+        if (!roomToOpen()) {
+            waiting++;
+            return false;
+        }
         FileChannel channel = openAs(file.path(), file.key());
         if (channel == null) {
             return false;
@@ -220,7 +305,7 @@ final class FileTracker {
 
     /** A tracked file no longer found by the globs: renamed away or deleted. */
     private void lost(TrackedFile file, long nowMillis) throws IOException {
-        if (!file.isOpen()) {
+        if (!file.isOpen() && !reopenRenamedAway(file)) {
             release(file, nowMillis);
             return;
         }
@@ -229,6 +314,47 @@ final class FileTracker {
             metrics.rotations.increment();
             log.info("{} is gone from the globs: reading it to its end before letting it go", file.path());
         }
+    }
+
+    /**
+     * Finds a file that was closed (close_inactive, max_open_files) and renamed out of the globs in
+     * the folder it was in, as rotations do, and opens it there, to read what was appended in its last
+     * moments. False when it is not there, or has nothing more.
+     */
+    private boolean reopenRenamedAway(TrackedFile file) throws IOException {
+        Path folder = file.path().getParent();
+        if (folder == null) {
+            return false;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+            for (Path entry : entries) {
+                FileKey.Stat stat;
+                try {
+                    stat = FileKey.stat(entry);
+                } catch (IOException vanished) {
+                    continue;
+                }
+                if (!stat.key().equals(file.key())) {
+                    continue;
+                }
+                if (stat.size() == file.readOffset()) {
+                    return false;
+                }
+                FileChannel channel = openAs(entry, file.key());
+                if (channel == null) {
+                    return false;
+                }
+                log.info("{} was renamed to {} while closed, with {} bytes more: reading them before letting it go",
+                        file.path(), entry, stat.size() - file.readOffset());
+                file.renamedTo(entry);
+                file.reopened(channel);
+                metrics.openFiles.incrementAndGet();
+                return true;
+            }
+        } catch (IOException folderGone) {
+            return false;
+        }
+        return false;
     }
 
     /** Tells deleted from renamed-away files by their link count, read through /proc/self/fd. */
@@ -266,17 +392,26 @@ final class FileTracker {
         return counts;
     }
 
-    /** A file not tracked yet: finds its identity and where to start reading it. */
+    /** A file not tracked yet, found by the walk: finds its identity and where to start reading it. */
     private void discover(Path path, FileKey.Stat stat, long nowMillis) throws IOException {
         Long sizeWhenIgnored = ignoredOld.get(stat.key());
         if (sizeWhenIgnored != null && sizeWhenIgnored == stat.size()) {
             return;
         }
-        FileKey key = stat.key();
-        FileChannel channel = openAs(path, key);
-        if (channel == null) {
+        if (!roomToOpen()) {
+            waiting++;
             return;
         }
+        FileChannel channel = openAs(path, stat.key());
+        if (channel != null) {
+            discover(path, stat, nowMillis, channel);
+        }
+    }
+
+    /** A file not tracked yet, open on {@code channel}, which it keeps or closes. */
+    private void discover(Path path, FileKey.Stat stat, long nowMillis, FileChannel channel) throws IOException {
+        Long sizeWhenIgnored = ignoredOld.get(stat.key());
+        FileKey key = stat.key();
         boolean kept = false;
         try {
             long size = channel.size();
@@ -584,8 +719,11 @@ final class FileTracker {
         log.info("let go of {}: read to its end and committed", file.path());
     }
 
-    /** Closes every file. */
+    /** Closes every file, and stops watching. */
     void close() throws IOException {
+        if (watcher != null) {
+            watcher.close();
+        }
         IOException failure = null;
         for (TrackedFile file : tracked.values()) {
             try {

@@ -15,6 +15,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -66,6 +67,11 @@ final class Globs {
 
     /** Every regular file matched now, in path order; folders that vanish or cannot be read are skipped. */
     Set<Path> matchingFiles() throws IOException {
+        return matchingFiles(folder -> { });
+    }
+
+    /** Like {@link #matchingFiles()}, telling {@code folders} each folder walked: those that can hold matches. */
+    Set<Path> matchingFiles(Consumer<Path> folders) throws IOException {
         Set<Path> files = new TreeSet<>();
         for (Root root : roots) {
             if (!Files.isDirectory(root.base())) {
@@ -74,6 +80,12 @@ final class Globs {
             try {
                 Files.walkFileTree(root.base(), EnumSet.noneOf(java.nio.file.FileVisitOption.class), root.maxDepth(),
                         new SimpleFileVisitor<>() {
+                            @Override
+                            public FileVisitResult preVisitDirectory(Path folder, BasicFileAttributes attributes) {
+                                folders.accept(folder);
+                                return FileVisitResult.CONTINUE;
+                            }
+
                             @Override
                             public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
                                 if (attributes.isRegularFile() && root.matcher().matches(file) && !excluded(file)) {
@@ -92,6 +104,30 @@ final class Globs {
             }
         }
         return files;
+    }
+
+    /** True when {@code file} is matched by an include glob and by no exclude glob. */
+    boolean matches(Path file) {
+        for (Root root : roots) {
+            if (root.matcher().matches(file)) {
+                return !excluded(file);
+            }
+        }
+        return false;
+    }
+
+    /** True when files matched by the globs can be inside {@code folder}, or in folders below it. */
+    boolean reaches(Path folder) {
+        for (Root root : roots) {
+            if (folder.startsWith(root.base()) && depth(root.base(), folder) < root.maxDepth()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int depth(Path base, Path folder) {
+        return folder.equals(base) ? 0 : base.relativize(folder).getNameCount();
     }
 
     private boolean excluded(Path file) {

@@ -261,6 +261,11 @@ final class TrackedFile {
         return head;
     }
 
+    /** True when it holds no line, piece or event back in memory. */
+    boolean holdsNothing() {
+        return pending == null && truncatedHead == null && !splitting;
+    }
+
     PendingEvent pending() {
         return pending;
     }

@@ -1,6 +1,11 @@
 package io.tributary.plugins.file;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static io.tributary.plugins.file.PolledLines.append;
+import static io.tributary.plugins.file.PolledLines.headers;
+import static io.tributary.plugins.file.PolledLines.lines;
+import static io.tributary.plugins.file.PolledLines.pollLines;
+import static io.tributary.plugins.file.PolledLines.values;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,13 +30,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -1038,24 +1041,6 @@ class FileSourceTest {
         return TestSettings.parse(yaml.toString());
     }
 
-    /** Polls until {@code count} records with a value came back, returning every record, checkpoint-only ones too. */
-    private static List<SourceRecord> pollLines(TaskDriver driver, int count) {
-        List<SourceRecord> records = new ArrayList<>();
-        await().atMost(WAIT).until(() -> {
-            records.addAll(driver.pollFor(Duration.ofMillis(20)));
-            return lines(records).size() >= count;
-        });
-        return records;
-    }
-
-    private static List<SourceRecord> lines(List<SourceRecord> records) {
-        return records.stream().filter(r -> !r.isCheckpointOnly()).toList();
-    }
-
-    private static List<String> values(List<SourceRecord> records) {
-        return lines(records).stream().map(r -> new String(r.value(), UTF_8)).toList();
-    }
-
     private static long offset(SourceRecord record) {
         return record.checkpoint().position().getLong("offset");
     }
@@ -1071,20 +1056,8 @@ class FileSourceTest {
         return FileCheckpoint.fingerprintStream(Hashing.hash(bytes, 0, 16), FileKey.stat(file).key());
     }
 
-    private static Map<String, String> headers(SourceRecord record) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (Header header : record.headers()) {
-            headers.put(header.key(), new String(header.value(), UTF_8));
-        }
-        return headers;
-    }
-
     private static String numbered(String prefix, int from, int to) {
         return IntStream.rangeClosed(from, to).mapToObj(i -> prefix + " " + i + "\n").collect(Collectors.joining());
-    }
-
-    private static void append(Path file, String text) throws IOException {
-        Files.writeString(file, text, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     /** The sample's entry as the plugin gets it: the agent keeps type, on_error and dead_letter_topic to itself. */
