@@ -40,8 +40,8 @@ final class FileTracker {
     /** How far back from the end read_from: end looks for the last complete line. */
     private static final int END_SEARCH_BYTES = 64 * 1024;
     private static final Path OPEN_FILE_DESCRIPTORS = Path.of("/proc/self/fd");
-    /** The shortest time between two scans that files appearing bring forward: a burst of them costs one scan. */
-    static final Duration EARLY_SCAN_SPACING = Duration.ofMillis(50);
+    /** How often the files the watcher pinned are looked at between scans, for those renamed away or deleted. */
+    static final Duration PIN_CHECK_INTERVAL = Duration.ofMillis(50);
 
     /** Opens a file to read it; a seam for tests, which land a rename between a scan's stat and an open. */
     interface FileOpener {
@@ -84,7 +84,7 @@ final class FileTracker {
     private final boolean resumed;
     private long scans;
     private long nextScanNanos;
-    private long lastScanNanos;
+    private long lastPinCheckNanos;
     /** Files found but not opened in the last scan: max_open_files files were open and none could be closed. */
     private int waiting;
     private boolean waitingLogged;
@@ -109,7 +109,7 @@ final class FileTracker {
             committedOffsets.put(stream, checkpoint.offset());
         });
         nextScanNanos = clock.nanoTime();
-        lastScanNanos = nextScanNanos - EARLY_SCAN_SPACING.toNanos();
+        lastPinCheckNanos = nextScanNanos;
         watcher = FileWatcher.start(globs, opener, log, config.maxOpenFiles(), context.sourceName());
         metrics.waiting(() -> waiting);
     }
@@ -125,16 +125,22 @@ final class FileTracker {
     }
 
     /**
-     * Scans the globs when scan_interval has passed since the last scan, or sooner when the watcher
-     * saw files appear.
+     * Scans the globs when scan_interval has passed since the last scan; between scans, reads the
+     * files that appeared and vanished since.
      */
     void scanIfDue() throws IOException {
         long now = clock.nanoTime();
-        boolean early = watcher != null && watcher.isScanRequested() && now - lastScanNanos >= EARLY_SCAN_SPACING.toNanos();
-        if (now - nextScanNanos >= 0 || early) {
+        if (now - nextScanNanos >= 0) {
             nextScanNanos = now + config.scanInterval().toNanos();
-            lastScanNanos = now;
+            lastPinCheckNanos = now;
             scan();
+        } else if (watcher != null && now - lastPinCheckNanos >= PIN_CHECK_INTERVAL.toNanos()) {
+            lastPinCheckNanos = now;
+            List<FileWatcher.Pinned> vanished = watcher.takeVanished();
+            if (!vanished.isEmpty()) {
+                takeOverPinned(vanished, Set.of(), clock.millis());
+                classifyGoneFiles();
+            }
         }
     }
 
@@ -155,7 +161,6 @@ final class FileTracker {
         Set<Path> matching;
         if (watcher != null) {
             // Before the walk: a file pinned later, and missed by the walk, waits for the next scan.
-            watcher.scanning();
             pinned = watcher.takePinned();
             matching = globs.matchingFiles(watcher::watch);
         } else {
@@ -171,8 +176,16 @@ final class FileTracker {
             if (!stat.regularFile()) {
                 continue;
             }
-            seen.add(stat.key());
-            int pass = tracked.containsKey(stat.key()) ? 0 : checkpointed.contains(stat.key()) ? 1 : 2;
+            // One file under two matching paths (a link and its target, two links): read once, under
+            // the path it is tracked by, else the first in path order.
+            TrackedFile known = tracked.get(stat.key());
+            if (!seen.add(stat.key()) && (known == null || !known.path().equals(path))) {
+                continue;
+            }
+            if (known != null && known.path().equals(path)) {
+                found.removeIf(other -> other.stat().key().equals(stat.key()));
+            }
+            int pass = known != null ? 0 : checkpointed.contains(stat.key()) ? 1 : 2;
             found.add(new Found(path, stat, pass));
         }
         // A file claims the checkpoint of its own inode before a copy or a file beginning alike can.
@@ -218,6 +231,10 @@ final class FileTracker {
             log.info("{} appeared and went away from the globs between two scans: reading it from the descriptor"
                     + " opened when it appeared", file.path());
             discover(file.path(), file.stat(), nowMillis, file.channel());
+            TrackedFile found = tracked.get(key);
+            if (found != null) {
+                lost(found, nowMillis);
+            }
         }
     }
 

@@ -23,12 +23,14 @@ import org.slf4j.Logger;
  * Sees files appear under the globs' folders as it happens (inotify on Linux, through the JDK's
  * {@link WatchService}), so that a file that exists under a matching name for any time at all is
  * read, even when it is renamed away before the next scan: it is opened at once and held open
- * ("pinned") until the next scan takes it over. Scans stay the source of truth and the fallback: where
- * watching is not possible (no inotify instances left, a network file system), they find files as
- * before, and an overflow of events only asks for a scan.
+ * ("pinned") until the next scan takes it over. Files still under their name are found by the scans
+ * as before, at the same moments, so that a copytruncate copy caught half written is not taken for
+ * a new file. Scans stay the source of truth and the fallback: where watching is not possible (no
+ * inotify instances left, a network file system) or events overflowed, they find files as before.
  *
  * <p>Its own thread waits for events; everything else happens on the task thread, which
- * {@linkplain #takePinned takes} the pinned files at each scan.
+ * {@linkplain #takeVanished takes} the pinned files that vanished between scans and
+ * {@linkplain #takePinned all of them} at each scan.
  */
 final class FileWatcher implements AutoCloseable {
 
@@ -44,7 +46,6 @@ final class FileWatcher implements AutoCloseable {
     private final Thread thread;
     private final Map<Path, WatchKey> watched = new ConcurrentHashMap<>();
     private final Map<FileKey, Pinned> pinned = new ConcurrentHashMap<>();
-    private final AtomicBoolean scanRequested = new AtomicBoolean();
     private final AtomicBoolean pinLimitLogged = new AtomicBoolean();
     private final Set<Path> unwatchable = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -96,14 +97,24 @@ final class FileWatcher implements AutoCloseable {
         }
     }
 
-    /** True when a matching file or a folder appeared, or events were lost, since the last scan began. */
-    boolean isScanRequested() {
-        return scanRequested.get();
-    }
-
-    /** A scan begins: it sees what appeared so far. */
-    void scanning() {
-        scanRequested.set(false);
+    /**
+     * The pinned files no longer at the path they appeared at (renamed or deleted): they are read from
+     * the pinned channel, which the caller now owns. The others stay pinned for the next scan.
+     */
+    List<Pinned> takeVanished() {
+        List<Pinned> vanished = new ArrayList<>();
+        for (Pinned file : List.copyOf(pinned.values())) {
+            FileKey now;
+            try {
+                now = FileKey.stat(file.path()).key();
+            } catch (IOException gone) {
+                now = null;
+            }
+            if (!file.stat().key().equals(now) && pinned.remove(file.stat().key(), file)) {
+                vanished.add(file);
+            }
+        }
+        return vanished;
     }
 
     /** The files pinned since the last call; the caller owns their channels. */
@@ -142,9 +153,8 @@ final class FileWatcher implements AutoCloseable {
             }
             Path folder = (Path) key.watchable();
             for (WatchEvent<?> event : key.pollEvents()) {
-                if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
-                    scanRequested.set(true);
-                } else if (event.context() instanceof Path name) {
+                // On OVERFLOW events were lost: the next scan finds those files, if they are still there.
+                if (event.context() instanceof Path name) {
                     appeared(folder.resolve(name));
                 }
             }
@@ -161,11 +171,9 @@ final class FileWatcher implements AutoCloseable {
                 watch(path);
                 // Files created in it before it was watched are seen nowhere else until a scan.
                 pinFilesIn(path);
-                scanRequested.set(true);
             }
         } else if (globs.matches(path)) {
             pin(path);
-            scanRequested.set(true);
         }
     }
 

@@ -3,6 +3,7 @@ package io.tributary.plugins.file;
 import java.io.IOException;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
+import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -21,7 +22,8 @@ import java.util.regex.Pattern;
 /**
  * Finds the files of {@code include} globs minus {@code exclude} globs. Each include glob is walked
  * from its deepest folder without glob characters, only as deep as the glob reaches ({@code **}
- * reaches any depth and, as in Filebeat and Vector, also matches no folder at all).
+ * reaches any depth and, as in Filebeat and Vector, also matches no folder at all). Symbolic links to
+ * files and folders are followed: a file is matched by the path of its link.
  */
 final class Globs {
     private static final Pattern GLOB_CHARACTERS = Pattern.compile("[*?\\[{]");
@@ -78,7 +80,9 @@ final class Globs {
                 continue;
             }
             try {
-                Files.walkFileTree(root.base(), EnumSet.noneOf(java.nio.file.FileVisitOption.class), root.maxDepth(),
+                // Symbolic links are followed, to files and folders (Kubernetes' /var/log/containers);
+                // a link looping back to a folder above it is skipped, as visitFileFailed.
+                Files.walkFileTree(root.base(), EnumSet.of(FileVisitOption.FOLLOW_LINKS), root.maxDepth(),
                         new SimpleFileVisitor<>() {
                             @Override
                             public FileVisitResult preVisitDirectory(Path folder, BasicFileAttributes attributes) {

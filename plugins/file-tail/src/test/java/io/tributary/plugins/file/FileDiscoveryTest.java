@@ -39,6 +39,8 @@ class FileDiscoveryTest {
     Path logs;
     @TempDir
     Path dataDir;
+    @TempDir
+    Path elsewhere;
 
     private RecordingSourceContext context;
     private final List<TaskDriver> drivers = new ArrayList<>();
@@ -150,6 +152,45 @@ class FileDiscoveryTest {
         assertThat(values(pollLines(driver, 1))).containsExactly("a 2");
         assertThat(context.gauge("file.open")).isEqualTo(2L);
         assertThat(values(driver.pollFor(QUIET))).isEmpty();
+    }
+
+    /** Kubernetes' /var/log/containers/*.log link to /var/log/pods/.../0.log, which the runtime rotates. */
+    @Test
+    void symlinkedFilesAreReadUnderTheLinksPathWithTheIdentityOfTheirTargetAcrossRotations() throws IOException {
+        Path target = elsewhere.resolve("0.log");
+        append(target, "one\n");
+        Path link = Files.createSymbolicLink(logs.resolve("app.log"), target);
+        TaskDriver driver = start("", null);
+
+        List<SourceRecord> first = lines(pollLines(driver, 1));
+        assertThat(values(first)).containsExactly("one");
+        assertThat(headers(first.get(0))).containsEntry("tributary.file.path", link.toString());
+        FileKey targetKey = FileKey.stat(target).key();
+        assertThat(first.get(0).checkpoint().position().getLong("ino")).isEqualTo(targetKey.ino());
+        assertThat(first.get(0).checkpoint().stream()).endsWith(":" + targetKey.dev() + ":" + targetKey.ino());
+
+        append(target, "two\n");
+        Files.move(target, elsewhere.resolve("0.log.20260101"));
+        append(target, "three\n");
+
+        assertThat(values(pollLines(driver, 2))).containsExactlyInAnyOrder("two", "three");
+        assertThat(values(driver.pollFor(QUIET))).isEmpty();
+    }
+
+    @Test
+    void symlinkedFoldersAreWalkedAndAFileMatchedTwiceIsReadOnce() throws IOException {
+        append(elsewhere.resolve("deep.log"), "deep\n");
+        Files.createSymbolicLink(logs.resolve("linked"), elsewhere);
+        Files.createSymbolicLink(logs.resolve("again.log"), elsewhere.resolve("deep.log"));
+        TaskDriver driver = start("include: [\"" + logs + "/**/*.log\"]\n", null);
+
+        List<SourceRecord> records = lines(pollLines(driver, 1));
+        records = new ArrayList<>(records);
+        records.addAll(lines(driver.pollFor(QUIET)));
+
+        assertThat(values(records)).containsExactly("deep");
+        assertThat(headers(records.get(0))).containsEntry("tributary.file.path", logs.resolve("again.log").toString());
+        assertThat(context.counter("file.rotations")).isZero();
     }
 
     @Test

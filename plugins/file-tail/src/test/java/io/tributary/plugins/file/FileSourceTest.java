@@ -248,7 +248,7 @@ class FileSourceTest {
         List<SourceRecord> records = pollLines(driver, 2);
 
         assertThat(values(records)).containsExactly("abcdefghij", "k");
-        assertThat(lines(records)).map(FileSourceTest::headers).containsExactly(
+        assertThat(lines(records)).map(PolledLines::headers).containsExactly(
                 Map.of("tributary.source", "app-logs", "tributary.file.path", logs.resolve("app.log").toString(),
                         "tributary.file.offset", "0", "tributary.file.split", "true"),
                 Map.of("tributary.source", "app-logs", "tributary.file.path", logs.resolve("app.log").toString(),
