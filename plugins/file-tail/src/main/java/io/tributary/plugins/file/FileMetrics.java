@@ -16,6 +16,7 @@ final class FileMetrics {
     final Counter keyUnmatched;
     final Counter rotations;
     final Counter truncations;
+    final Counter containerInvalid;
     final AtomicLong openFiles = new AtomicLong();
     final AtomicLong deletedOpenBytes = new AtomicLong();
     private final PluginMetrics metrics;
@@ -32,6 +33,8 @@ final class FileMetrics {
                 "Multiline events sent early because they reached max_lines or max_line_bytes");
         keyUnmatched = metrics.counter("file.key.unmatched", "Records sent without a key: key.pattern did not match");
         rotations = metrics.counter("file.rotations", "Files renamed, removed from the globs or copied by copytruncate");
+        containerInvalid = metrics.counter("file.container.invalid",
+                "Lines not in the container log format (format: cri or docker), sent as they are");
         truncations = metrics.counter("file.truncations", "Files found truncated or rewritten, read again from 0");
         metrics.gauge("file.open", "Files held open", openFiles::get);
         metrics.gauge("file.deleted_open.bytes", "Bytes of deleted files still held open until read and committed",

@@ -63,6 +63,9 @@ public final class FileSource implements SourceTask {
             multiline = new MultilineAssembler(config, output, metrics, clock::nanoTime);
             sink = multiline;
         }
+        if (config.format() != FileSourceConfig.Format.LINES) {
+            sink = new ContainerLogDecoder(config, sink, metrics);
+        }
         reader = new LineReader(config, sink, metrics);
         tracker = new FileTracker(config, opener, context, metrics, output, reader::flushHeld, clock);
         taskThread = Thread.currentThread();

@@ -34,7 +34,8 @@ record FileSourceConfig(
         int fingerprintBytes,
         KeyRule key,
         boolean headers,
-        int maxOpenFiles) {
+        int maxOpenFiles,
+        Format format) {
 
     static final String DEFAULT_READ_FROM = "beginning";
     static final Charset DEFAULT_ENCODING = StandardCharsets.UTF_8;
@@ -50,12 +51,16 @@ record FileSourceConfig(
     static final long SMALLEST_FINGERPRINT_BYTES = 16;
     static final long LARGEST_FINGERPRINT_BYTES = 64 * 1024;
     static final boolean DEFAULT_HEADERS = true;
+    static final String DEFAULT_FORMAT = "lines";
     /** Well below the LimitNOFILE of the packaged service (65536), leaving the producer its sockets. */
     static final int DEFAULT_MAX_OPEN_FILES = 4096;
 
     enum ReadFrom { BEGINNING, END }
 
     enum MaxLineAction { SPLIT, TRUNCATE }
+
+    /** What a line of the files is: the record as it is, or a container runtime's line to decode. */
+    enum Format { LINES, CRI, DOCKER }
 
     /**
      * How lines join into one event: a line that {@link #startsEvent starts an event} ends the one
@@ -102,7 +107,8 @@ record FileSourceConfig(
             maxOpenFiles = DEFAULT_MAX_OPEN_FILES;
         }
         return new FileSourceConfig(topic, include, exclude, readFrom, encoding, maxLineBytes, maxLineAction,
-                multiline, ignoreOlder, closeInactive, scanInterval, fingerprintBytes, key, headers, maxOpenFiles);
+                multiline, ignoreOlder, closeInactive, scanInterval, fingerprintBytes, key, headers, maxOpenFiles,
+                Format.valueOf(settings.getChoice("format", DEFAULT_FORMAT, "lines", "cri", "docker").toUpperCase()));
     }
 
     /** True when lines can be found by looking for byte 0x0A, with no decoding. */

@@ -209,7 +209,7 @@ final class LineReader {
     private void line(TrackedFile file, byte[] source, int from, int to, long startOffset, long endOffset, int flags)
             throws IOException {
         linesRead++;
-        sink.line(file, source, from, to, startOffset, endOffset, tailHash(file, endOffset), flags);
+        sink.line(file, source, from, to, startOffset, endOffset, tailHash(file, endOffset), flags, null);
     }
 
     /** The checkpoint hash of the bytes before {@code offset}: from memory when it holds them. */

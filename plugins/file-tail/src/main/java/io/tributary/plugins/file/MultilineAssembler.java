@@ -30,11 +30,11 @@ final class MultilineAssembler implements LineSink {
 
     @Override
     public void line(TrackedFile file, byte[] source, int from, int to, long startOffset, long endOffset, long tailHash,
-                     int flags) {
+                     int flags, ContainerFields fields) {
         if ((flags & LineRecords.SPLIT) != 0) {
             // Pieces of a split line go out alone: joining them with newlines would change the line.
             flush(file);
-            output.line(file, source, from, to, startOffset, endOffset, tailHash, flags);
+            output.line(file, source, from, to, startOffset, endOffset, tailHash, flags, fields);
             return;
         }
         boolean startsEvent = multiline.startsEvent(new String(source, from, to - from, encoding));
@@ -51,7 +51,7 @@ final class MultilineAssembler implements LineSink {
             }
             flush(file);
         }
-        file.pending(new PendingEvent(source, from, to, startOffset, endOffset, tailHash, flags, now));
+        file.pending(new PendingEvent(source, from, to, startOffset, endOffset, tailHash, flags, fields, now));
     }
 
     /** Hands over the event being assembled of {@code file}, if any. */
@@ -60,7 +60,7 @@ final class MultilineAssembler implements LineSink {
         PendingEvent pending = file.takePending();
         if (pending != null) {
             output.record(file, pending.toBytes(), pending.startOffset(), pending.endOffset(), pending.endTailHash(),
-                    pending.flags());
+                    pending.flags(), pending.fields());
         }
     }
 

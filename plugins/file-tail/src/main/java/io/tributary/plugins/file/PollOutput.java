@@ -54,17 +54,18 @@ final class PollOutput implements LineSink {
 
     @Override
     public void line(TrackedFile file, byte[] source, int from, int to, long startOffset, long endOffset, long tailHash,
-                     int flags) {
-        record(file, Arrays.copyOfRange(source, from, to), startOffset, endOffset, tailHash, flags);
+                     int flags, ContainerFields fields) {
+        record(file, Arrays.copyOfRange(source, from, to), startOffset, endOffset, tailHash, flags, fields);
     }
 
     /** A record of {@code value}, which the record keeps: the bytes of {@code file} from {@code startOffset} to {@code endOffset}. */
-    void record(TrackedFile file, byte[] value, long startOffset, long endOffset, long tailHash, int flags) {
+    void record(TrackedFile file, byte[] value, long startOffset, long endOffset, long tailHash, int flags,
+                ContainerFields fields) {
         int index = out.size();
         if (runEnd != null && (runEnd.index() != index - 1 || !runEnd.stream().equals(file.stream()))) {
             endRun();
         }
-        out.add(records.line(file, value, startOffset, flags));
+        out.add(records.line(file, value, startOffset, flags, fields));
         runEnd = new RunEnd(index, file.stream(), file.checkpoint(endOffset, tailHash));
         file.emitted(endOffset, tailHash);
         lineRecords++;

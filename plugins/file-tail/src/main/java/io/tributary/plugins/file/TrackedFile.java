@@ -47,6 +47,7 @@ final class TrackedFile {
     private byte[] truncatedHead;
     private long truncatedHeadOffset;
     private PendingEvent pending;
+    private ContainerLogDecoder.Partial containerPartial;
 
     /**
      * A file found at {@code path}, read from {@code offset}: the bytes before it are read now, to
@@ -263,7 +264,16 @@ final class TrackedFile {
 
     /** True when it holds no line, piece or event back in memory. */
     boolean holdsNothing() {
-        return pending == null && truncatedHead == null && !splitting;
+        return pending == null && truncatedHead == null && !splitting && containerPartial == null;
+    }
+
+    /** The pieces of a container log line joined so far; null when none. */
+    ContainerLogDecoder.Partial containerPartial() {
+        return containerPartial;
+    }
+
+    void containerPartial(ContainerLogDecoder.Partial partial) {
+        this.containerPartial = partial;
     }
 
     PendingEvent pending() {
@@ -290,6 +300,7 @@ final class TrackedFile {
         splitting = false;
         truncatedHead = null;
         pending = null;
+        containerPartial = null;
     }
 
     FileCheckpoint checkpoint(long offset, long tailHash) {

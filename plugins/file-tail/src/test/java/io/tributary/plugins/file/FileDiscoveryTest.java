@@ -9,9 +9,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.tributary.api.PluginClock;
 import io.tributary.api.SourceRecord;
 import io.tributary.testkit.FakeClock;
-import io.tributary.testkit.RecordingSourceContext;
 import io.tributary.testkit.TaskDriver;
 import io.tributary.testkit.TestSettings;
 import java.io.IOException;
@@ -25,30 +25,17 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** How the file source finds files: as they appear, and within max_open_files. */
-class FileDiscoveryTest {
+class FileDiscoveryTest extends TaskFixture {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Duration QUIET = Duration.ofMillis(300);
     private static final Duration SCAN_INTERVAL = Duration.ofMillis(50);
 
     @TempDir
-    Path logs;
-    @TempDir
-    Path dataDir;
-    @TempDir
     Path elsewhere;
-
-    private RecordingSourceContext context;
-    private final List<TaskDriver> drivers = new ArrayList<>();
-
-    @AfterEach
-    void closeDrivers() {
-        drivers.forEach(TaskDriver::close);
-    }
 
     /**
      * The rotation that lost lines before files were watched: with only the live name in the globs,
@@ -212,11 +199,7 @@ class FileDiscoveryTest {
         TestSettings settings = TestSettings.parse(yaml.toString());
         var task = new FileSourceType().create(settings.settings());
         assertThat(settings.errors()).isEmpty();
-        context = clock == null ? new RecordingSourceContext("app-logs", dataDir, Map.of())
-                : new RecordingSourceContext("app-logs", dataDir, Map.of(), clock);
-        TaskDriver driver = TaskDriver.start(task, context);
-        drivers.add(driver);
-        return driver;
+        return startTask(task, Map.of(), clock == null ? PluginClock.SYSTEM : clock);
     }
 
 }

@@ -11,11 +11,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.tributary.api.PluginClock;
 import io.tributary.api.Position;
 import io.tributary.api.SourceRecord;
 import io.tributary.api.SourceTask;
 import io.tributary.testkit.FakeClock;
-import io.tributary.testkit.RecordingSourceContext;
 import io.tributary.testkit.TaskDriver;
 import io.tributary.testkit.TestSettings;
 import java.io.FileOutputStream;
@@ -35,30 +35,15 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class FileSourceTest {
+class FileSourceTest extends TaskFixture {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration QUIET = Duration.ofMillis(300);
     private static final Duration SCAN_INTERVAL = Duration.ofMillis(50);
     /** A first line longer than fingerprint_bytes: 16, the same in every file of an application. */
     private static final String HEADER_LINE = "# app 1.0: time level message";
     private static final String HEADER = HEADER_LINE + "\n";
-
-    @TempDir
-    Path logs;
-    @TempDir
-    Path dataDir;
-
-    private RecordingSourceContext context;
-    private final List<TaskDriver> drivers = new ArrayList<>();
-
-    @AfterEach
-    void closeDrivers() {
-        drivers.forEach(TaskDriver::close);
-    }
 
     // ---- settings --------------------------------------------------------------------------------
 
@@ -1005,10 +990,7 @@ class FileSourceTest {
         TestSettings settings = settings(extraYaml);
         SourceTask task = new FileSourceType().create(settings.settings());
         assertThat(settings.errors()).isEmpty();
-        context = new RecordingSourceContext("app-logs", dataDir, committed, new FakeClock());
-        TaskDriver driver = TaskDriver.start(task, context);
-        drivers.add(driver);
-        return driver;
+        return startTask(task, committed, new FakeClock());
     }
 
     private TaskDriver start(String extraYaml, Map<String, Position> committed) {
@@ -1019,10 +1001,7 @@ class FileSourceTest {
     }
 
     private TaskDriver start(SourceTask task, Map<String, Position> committed) {
-        context = new RecordingSourceContext("app-logs", dataDir, committed);
-        TaskDriver driver = TaskDriver.start(task, context);
-        drivers.add(driver);
-        return driver;
+        return startTask(task, committed, PluginClock.SYSTEM);
     }
 
     /** A task that opens files with {@code opener}: it lands a rename between a scan's stat and an open. */
