@@ -19,9 +19,11 @@ import java.util.concurrent.locks.LockSupport;
  * first bytes, follows it through renames, copytruncate and truncation, and hands over its lines
  * with checkpoints in bytes.
  *
- * <p>The work is shared out: a {@link FileTracker} finds files and knows their identity, a
- * {@link LineReader} cuts their bytes into lines, a {@link MultilineAssembler} joins lines into events
- * when {@code multiline} is set, and a {@link PollOutput} turns them into one poll's records.
+ * <p>The work is shared out: a {@link FileTracker} finds files (helped by a {@link FileWatcher}) and
+ * knows their identity, a {@link LineReader} cuts their bytes into lines, a {@link ContainerLogDecoder}
+ * decodes container runtimes' lines when {@code format} says so, a {@link MultilineAssembler} joins
+ * lines into events when {@code multiline} is set, and a {@link PollOutput} turns them into one poll's
+ * records. Time comes from the context's {@link io.tributary.api.PluginClock}.
  *
  * <p>Everything is read inside {@link #poll}, at most {@value PollOutput#MAX_POLL_RECORDS} records or
  * {@value PollOutput#MAX_POLL_BYTES} bytes per call, so a paused agent pauses reading and memory stays

@@ -149,7 +149,7 @@ final class FileTracker {
         return nextScanNanos - clock.nanoTime();
     }
 
-    void scan() throws IOException {
+    private void scan() throws IOException {
         scans++;
         waiting = 0;
         long nowMillis = clock.millis();
