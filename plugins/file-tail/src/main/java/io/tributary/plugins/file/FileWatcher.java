@@ -87,10 +87,10 @@ final class FileWatcher implements AutoCloseable {
             WatchKey key = folder.register(service, StandardWatchEventKinds.ENTRY_CREATE);
             watched.put(folder, key);
         } catch (IOException e) {
-            // Most often fs.inotify.max_user_watches: the scans still find its files.
-            if (unwatchable.add(folder)) {
-                log.warn("cannot watch {} for new files ({}): its files are found by the scans alone", folder,
-                        e.getMessage());
+            // Most often fs.inotify.max_user_watches: the scans still find its files. Said once, not per folder.
+            if (unwatchable.add(folder) && unwatchable.size() == 1) {
+                log.warn("cannot watch {} for new files ({}): its files, and those of any other folder that cannot be"
+                        + " watched, are found by the scans alone", folder, e.getMessage());
             }
         } catch (ClosedWatchServiceException stopped) {
             return;
