@@ -47,7 +47,8 @@ public final class FileSource implements SourceTask {
     private int cursor;
 
     FileSource(FileSourceConfig config) {
-        this(config, path -> FileChannel.open(path, StandardOpenOption.READ));
+        this(config, path -> config.decompressGzip() && GzipChannel.isGzip(path) ? GzipChannel.open(path)
+                : FileChannel.open(path, StandardOpenOption.READ));
     }
 
     FileSource(FileSourceConfig config, FileTracker.FileOpener opener) {

@@ -35,7 +35,8 @@ record FileSourceConfig(
         KeyRule key,
         boolean headers,
         int maxOpenFiles,
-        Format format) {
+        Format format,
+        boolean decompressGzip) {
 
     static final String DEFAULT_READ_FROM = "beginning";
     static final Charset DEFAULT_ENCODING = StandardCharsets.UTF_8;
@@ -52,6 +53,7 @@ record FileSourceConfig(
     static final long LARGEST_FINGERPRINT_BYTES = 64 * 1024;
     static final boolean DEFAULT_HEADERS = true;
     static final String DEFAULT_FORMAT = "lines";
+    static final String DEFAULT_DECOMPRESS = "none";
     /** Well below the LimitNOFILE of the packaged service (65536), leaving the producer its sockets. */
     static final int DEFAULT_MAX_OPEN_FILES = 4096;
 
@@ -108,7 +110,8 @@ record FileSourceConfig(
         }
         return new FileSourceConfig(topic, include, exclude, readFrom, encoding, maxLineBytes, maxLineAction,
                 multiline, ignoreOlder, closeInactive, scanInterval, fingerprintBytes, key, headers, maxOpenFiles,
-                Format.valueOf(settings.getChoice("format", DEFAULT_FORMAT, "lines", "cri", "docker").toUpperCase()));
+                Format.valueOf(settings.getChoice("format", DEFAULT_FORMAT, "lines", "cri", "docker").toUpperCase()),
+                settings.getChoice("decompress", DEFAULT_DECOMPRESS, "none", "gzip").equals("gzip"));
     }
 
     /** True when lines can be found by looking for byte 0x0A, with no decoding. */

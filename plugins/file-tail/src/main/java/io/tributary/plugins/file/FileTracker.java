@@ -6,6 +6,7 @@ import io.tributary.api.SourceContext;
 import io.tributary.plugins.file.FileSourceConfig.ReadFrom;
 import io.tributary.plugins.file.TrackedFile.Gone;
 import io.tributary.plugins.file.UnclaimedCheckpoints.Unclaimed;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -198,6 +199,11 @@ final class FileTracker {
                 } else {
                     discover(file.path(), file.stat(), nowMillis);
                 }
+            } catch (EOFException stillCompressing) {
+                // A .gz that logrotate is still writing ends early: the next scan reads it whole.
+                if (!isDecompressed(file.path())) {
+                    unreadable.add(file.path() + " (EOFException: " + stillCompressing.getMessage() + ")");
+                }
             } catch (IOException e) {
                 unreadable.add(file.path() + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
             }
@@ -280,7 +286,8 @@ final class FileTracker {
             file.renamedTo(path);
         }
         file.gone(Gone.NO);
-        if (!file.isOpen() && stat.size() != file.readOffset()) {
+        // A .gz read decompressed does not grow; its size on disk is not its size read.
+        if (!file.isOpen() && stat.size() != file.readOffset() && !isDecompressed(path)) {
             reopen(file);
         }
     }
@@ -412,7 +419,7 @@ final class FileTracker {
     /** A file not tracked yet, found by the walk: finds its identity and where to start reading it. */
     private void discover(Path path, FileKey.Stat stat, long nowMillis) throws IOException {
         Long sizeWhenIgnored = ignoredOld.get(stat.key());
-        if (sizeWhenIgnored != null && sizeWhenIgnored == stat.size()) {
+        if (sizeWhenIgnored != null && (sizeWhenIgnored == stat.size() || isDecompressed(path))) {
             return;
         }
         if (!roomToOpen()) {
@@ -479,7 +486,11 @@ final class FileTracker {
             }
             String stream = claim != null && claim.stream().equals(own) ? own : streamFor(fingerprint, key);
             unclaimed.remove(stream);
-            if (claim != null && !claim.unclaimed().checkpoint().key().equals(key)) {
+            if (claim != null && !claim.unclaimed().checkpoint().key().equals(key) && isDecompressed(path)) {
+                metrics.rotations.increment();
+                log.info("{} is {}, rotated and compressed: reading it from byte {} of its decompressed bytes", path,
+                        claim.unclaimed().checkpoint().path(), offset);
+            } else if (claim != null && !claim.unclaimed().checkpoint().key().equals(key)) {
                 metrics.rotations.increment();
                 log.info("{} is a copy of {}, which was truncated (copytruncate): reading it from byte {}", path,
                         claim.unclaimed().checkpoint().path(), offset);
@@ -509,6 +520,11 @@ final class FileTracker {
                 channel.close();
             }
         }
+    }
+
+    /** True when the file at {@code path} is read decompressed ({@code decompress: gzip}). */
+    private boolean isDecompressed(Path path) {
+        return config.decompressGzip() && GzipChannel.isGzip(path);
     }
 
     /** The hash of the file's first fingerprint_bytes; null while it is shorter. */
