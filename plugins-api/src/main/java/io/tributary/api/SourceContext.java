@@ -36,4 +36,12 @@ public interface SourceContext {
      * {@code /health} answers 503 naming the source and this reason until {@link #healthy}.
      */
     void unhealthy(String reason);
+
+    /**
+     * The clock the source reads its time from: intervals, timeouts and ages. The agent gives the
+     * system's; tests give one they move on.
+     */
+    default PluginClock clock() {
+        return PluginClock.SYSTEM;
+    }
 }

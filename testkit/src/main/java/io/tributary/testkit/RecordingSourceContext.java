@@ -1,5 +1,6 @@
 package io.tributary.testkit;
 
+import io.tributary.api.PluginClock;
 import io.tributary.api.PluginMetrics;
 import io.tributary.api.Position;
 import io.tributary.api.SourceContext;
@@ -38,6 +39,7 @@ public final class RecordingSourceContext implements SourceContext {
     private final Path dataDir;
     private final Map<String, Position> committedPositions;
     private final Logger logger;
+    private final PluginClock clock;
     private final RecordingMetrics metrics = new RecordingMetrics();
     private volatile String unhealthyReason;
 
@@ -49,6 +51,16 @@ public final class RecordingSourceContext implements SourceContext {
      *                           {@link TaskDriver#committedPositions()} of a previous task
      */
     public RecordingSourceContext(String sourceName, Path dataDir, Map<String, Position> committedPositions) {
+        this(sourceName, dataDir, committedPositions, PluginClock.SYSTEM);
+    }
+
+    /**
+     * A context whose {@link #clock()} is {@code clock}: a {@link FakeClock} lets the test move time
+     * on with {@link TaskDriver#advance}.
+     */
+    public RecordingSourceContext(String sourceName, Path dataDir, Map<String, Position> committedPositions,
+                                  PluginClock clock) {
+        this.clock = clock;
         this.sourceName = sourceName;
         this.dataDir = dataDir;
         this.committedPositions = Map.copyOf(committedPositions);
@@ -88,6 +100,11 @@ public final class RecordingSourceContext implements SourceContext {
     @Override
     public Logger logger() {
         return logger;
+    }
+
+    @Override
+    public PluginClock clock() {
+        return clock;
     }
 
     @Override

@@ -50,6 +50,7 @@ public final class TaskDriver implements AutoCloseable {
     private static final Duration START_OR_CLOSE_LIMIT = Duration.ofSeconds(30);
 
     private final SourceTask task;
+    private final RecordingSourceContext context;
     private final ExecutorService taskThread;
     private final Map<String, Position> uncommittedPositions = new LinkedHashMap<>();
     private final Map<String, Position> committedPositions = new LinkedHashMap<>();
@@ -59,6 +60,7 @@ public final class TaskDriver implements AutoCloseable {
 
     private TaskDriver(SourceTask task, RecordingSourceContext context) {
         this.task = task;
+        this.context = context;
         this.committedPositions.putAll(context.committedPositions());
         this.taskThread = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "tributary-task-" + context.sourceName());
@@ -115,6 +117,21 @@ public final class TaskDriver implements AutoCloseable {
             records.addAll(pollOnce());
         }
         return records;
+    }
+
+    /**
+     * Moves the context's {@link FakeClock} on by {@code duration}, between two polls: the next poll
+     * sees the time after it, as if the task had been idle for that long.
+     *
+     * @throws IllegalStateException when the context was not created with a {@link FakeClock}
+     */
+    public synchronized void advance(Duration duration) {
+        requireOpen();
+        if (!(context.clock() instanceof FakeClock clock)) {
+            throw new IllegalStateException("advance needs a FakeClock: create the RecordingSourceContext with one,"
+                    + " it has " + context.clock());
+        }
+        clock.advance(duration);
     }
 
     /**

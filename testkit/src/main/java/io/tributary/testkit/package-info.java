@@ -8,7 +8,10 @@
  *       built {@code proxied()} advertises one, with SASL users and ACLs if asked.</li>
  *   <li>{@link io.tributary.testkit.KafkaReader}: reads a topic as a {@code read_committed} consumer.</li>
  *   <li>{@link io.tributary.testkit.RecordingSourceContext} and {@link io.tributary.testkit.TaskDriver}:
- *       unit tests of a source task, driven as the agent drives it.</li>
+ *       unit tests of a source task, driven as the agent drives it; {@link io.tributary.testkit.FakeClock}
+ *       and {@link io.tributary.testkit.TaskDriver#advance} move its time on.</li>
+ *   <li>{@link io.tributary.testkit.TestSettings}: a plugin's settings from a YAML snippet, with the
+ *       errors the agent would print.</li>
  *   <li>{@link io.tributary.testkit.AgentProcess}: the agent in a child JVM, as a user runs it.</li>
  * </ul>
  */

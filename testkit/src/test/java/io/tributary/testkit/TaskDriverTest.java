@@ -3,6 +3,7 @@ package io.tributary.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tributary.api.PluginClock;
 import io.tributary.api.Position;
 import io.tributary.api.SourceContext;
 import io.tributary.api.SourceRecord;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +44,37 @@ class TaskDriverTest {
         try (TaskDriver driver = TaskDriver.start(second, new RecordingSourceContext("counter", dataDir, committed))) {
             assertThat(values(driver.pollUntil(2, TIMEOUT))).containsExactly("5", "6");
         }
+    }
+
+    @Test
+    void advanceMovesTheContextsFakeClockOnAsTheTaskSeesIt() {
+        FakeClock clock = new FakeClock(Instant.parse("2026-01-01T00:00:00Z"));
+        ClockReadingTask task = new ClockReadingTask();
+        try (TaskDriver driver = TaskDriver.start(task, new RecordingSourceContext("clock", dataDir, Map.of(), clock))) {
+            long startNanos = task.clock.nanoTime();
+            driver.advance(Duration.ofMinutes(5));
+
+            assertThat(task.clock.nanoTime() - startNanos).isEqualTo(Duration.ofMinutes(5).toNanos());
+            assertThat(task.clock.millis()).isEqualTo(Instant.parse("2026-01-01T00:05:00Z").toEpochMilli());
+        }
+    }
+
+    @Test
+    void advanceWithoutAFakeClockFailsSayingWhatIsMissing() {
+        try (TaskDriver driver = TaskDriver.start(new ClockReadingTask(),
+                new RecordingSourceContext("clock", dataDir, Map.of()))) {
+            assertThatThrownBy(() -> driver.advance(Duration.ofSeconds(1)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("advance needs a FakeClock: create the RecordingSourceContext with one,"
+                            + " it has PluginClock.SYSTEM");
+        }
+    }
+
+    @Test
+    void aFakeClockOnlyMovesOn() {
+        assertThatThrownBy(() -> new FakeClock().advance(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("time only moves on, got PT-0.001S");
     }
 
     @Test
@@ -156,6 +189,25 @@ class TaskDriverTest {
             values.add(new String(record.value(), StandardCharsets.UTF_8));
         }
         return values;
+    }
+
+    /** Keeps the clock of its context and hands over nothing. */
+    private static final class ClockReadingTask implements SourceTask {
+        volatile PluginClock clock;
+
+        @Override
+        public void start(SourceContext context) {
+            clock = context.clock();
+        }
+
+        @Override
+        public List<SourceRecord> poll() {
+            return List.of();
+        }
+
+        @Override
+        public void stop() {
+        }
     }
 
     /** Counts up two numbers a poll; its checkpoint is the last number handed over. */

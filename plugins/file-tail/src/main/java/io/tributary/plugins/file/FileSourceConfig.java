@@ -33,7 +33,10 @@ record FileSourceConfig(
         Duration scanInterval,
         int fingerprintBytes,
         KeyRule key,
-        boolean headers) {
+        boolean headers,
+        int maxOpenFiles,
+        Format format,
+        boolean decompressGzip) {
 
     static final String DEFAULT_READ_FROM = "beginning";
     static final Charset DEFAULT_ENCODING = StandardCharsets.UTF_8;
@@ -49,10 +52,17 @@ record FileSourceConfig(
     static final long SMALLEST_FINGERPRINT_BYTES = 16;
     static final long LARGEST_FINGERPRINT_BYTES = 64 * 1024;
     static final boolean DEFAULT_HEADERS = true;
+    static final String DEFAULT_FORMAT = "lines";
+    static final String DEFAULT_DECOMPRESS = "none";
+    /** Well below the LimitNOFILE of the packaged service (65536), leaving the producer its sockets. */
+    static final int DEFAULT_MAX_OPEN_FILES = 4096;
 
     enum ReadFrom { BEGINNING, END }
 
     enum MaxLineAction { SPLIT, TRUNCATE }
+
+    /** What a line of the files is: the record as it is, or a container runtime's line to decode. */
+    enum Format { LINES, CRI, DOCKER }
 
     /**
      * How lines join into one event: a line that {@link #startsEvent starts an event} ends the one
@@ -93,8 +103,15 @@ record FileSourceConfig(
                 SMALLEST_FINGERPRINT_BYTES, LARGEST_FINGERPRINT_BYTES);
         KeyRule key = key(settings);
         boolean headers = settings.getBoolean("headers", DEFAULT_HEADERS);
+        int maxOpenFiles = settings.getInt("max_open_files", DEFAULT_MAX_OPEN_FILES);
+        if (maxOpenFiles < 1) {
+            settings.error("max_open_files", "must be at least 1, got " + maxOpenFiles);
+            maxOpenFiles = DEFAULT_MAX_OPEN_FILES;
+        }
         return new FileSourceConfig(topic, include, exclude, readFrom, encoding, maxLineBytes, maxLineAction,
-                multiline, ignoreOlder, closeInactive, scanInterval, fingerprintBytes, key, headers);
+                multiline, ignoreOlder, closeInactive, scanInterval, fingerprintBytes, key, headers, maxOpenFiles,
+                Format.valueOf(settings.getChoice("format", DEFAULT_FORMAT, "lines", "cri", "docker").toUpperCase()),
+                settings.getChoice("decompress", DEFAULT_DECOMPRESS, "none", "gzip").equals("gzip"));
     }
 
     /** True when lines can be found by looking for byte 0x0A, with no decoding. */

@@ -3,6 +3,7 @@ package io.tributary.plugins.file;
 import java.io.IOException;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
+import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -15,12 +16,14 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
  * Finds the files of {@code include} globs minus {@code exclude} globs. Each include glob is walked
  * from its deepest folder without glob characters, only as deep as the glob reaches ({@code **}
- * reaches any depth and, as in Filebeat and Vector, also matches no folder at all).
+ * reaches any depth and, as in Filebeat and Vector, also matches no folder at all). Symbolic links to
+ * files and folders are followed: a file is matched by the path of its link.
  */
 final class Globs {
     private static final Pattern GLOB_CHARACTERS = Pattern.compile("[*?\\[{]");
@@ -66,14 +69,27 @@ final class Globs {
 
     /** Every regular file matched now, in path order; folders that vanish or cannot be read are skipped. */
     Set<Path> matchingFiles() throws IOException {
+        return matchingFiles(folder -> { });
+    }
+
+    /** Like {@link #matchingFiles()}, telling {@code folders} each folder walked: those that can hold matches. */
+    Set<Path> matchingFiles(Consumer<Path> folders) throws IOException {
         Set<Path> files = new TreeSet<>();
         for (Root root : roots) {
             if (!Files.isDirectory(root.base())) {
                 continue;
             }
             try {
-                Files.walkFileTree(root.base(), EnumSet.noneOf(java.nio.file.FileVisitOption.class), root.maxDepth(),
+                // Symbolic links are followed, to files and folders (Kubernetes' /var/log/containers);
+                // a link looping back to a folder above it is skipped, as visitFileFailed.
+                Files.walkFileTree(root.base(), EnumSet.of(FileVisitOption.FOLLOW_LINKS), root.maxDepth(),
                         new SimpleFileVisitor<>() {
+                            @Override
+                            public FileVisitResult preVisitDirectory(Path folder, BasicFileAttributes attributes) {
+                                folders.accept(folder);
+                                return FileVisitResult.CONTINUE;
+                            }
+
                             @Override
                             public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
                                 if (attributes.isRegularFile() && root.matcher().matches(file) && !excluded(file)) {
@@ -92,6 +108,30 @@ final class Globs {
             }
         }
         return files;
+    }
+
+    /** True when {@code file} is matched by an include glob and by no exclude glob. */
+    boolean matches(Path file) {
+        for (Root root : roots) {
+            if (root.matcher().matches(file)) {
+                return !excluded(file);
+            }
+        }
+        return false;
+    }
+
+    /** True when files matched by the globs can be inside {@code folder}, or in folders below it. */
+    boolean reaches(Path folder) {
+        for (Root root : roots) {
+            if (folder.startsWith(root.base()) && depth(root.base(), folder) < root.maxDepth()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int depth(Path base, Path folder) {
+        return folder.equals(base) ? 0 : base.relativize(folder).getNameCount();
     }
 
     private boolean excluded(Path file) {

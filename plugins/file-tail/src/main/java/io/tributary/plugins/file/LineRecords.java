@@ -13,6 +13,8 @@ final class LineRecords {
     static final String PARTIAL_HEADER = "tributary.file.partial";
     static final String SPLIT_HEADER = "tributary.file.split";
     static final String TRUNCATED_HEADER = "tributary.file.truncated";
+    static final String STREAM_HEADER = "tributary.container.stream";
+    static final String TIME_HEADER = "tributary.container.time";
 
     static final int PARTIAL = 1;
     static final int SPLIT = 2;
@@ -42,7 +44,7 @@ final class LineRecords {
      * A record of {@code value}, the bytes of {@code file} from {@code startOffset}, without its
      * checkpoint: the source gives that to the last record of each run of the file's records in a poll.
      */
-    SourceRecord line(TrackedFile file, byte[] value, long startOffset, int flags) {
+    SourceRecord line(TrackedFile file, byte[] value, long startOffset, int flags, ContainerFields fields) {
         byte[] utf8 = transcode ? new String(value, encoding).getBytes(StandardCharsets.UTF_8) : value;
         SourceRecord.Builder record = SourceRecord.builder(topic).value(utf8);
         if (!key.isNone()) {
@@ -51,7 +53,7 @@ final class LineRecords {
         if (headers) {
             // Shared arrays: header values are never written to once a record is built.
             record.header(SOURCE_HEADER, sourceName)
-                    .header(PATH_HEADER, file.pathBytes)
+                    .header(PATH_HEADER, file.pathBytes())
                     .header(OFFSET_HEADER, Long.toString(startOffset).getBytes(StandardCharsets.US_ASCII));
             if ((flags & PARTIAL) != 0) {
                 record.header(PARTIAL_HEADER, TRUE);
@@ -61,6 +63,9 @@ final class LineRecords {
             }
             if ((flags & TRUNCATED) != 0) {
                 record.header(TRUNCATED_HEADER, TRUE);
+            }
+            if (fields != null) {
+                record.header(STREAM_HEADER, fields.stream()).header(TIME_HEADER, fields.time());
             }
         }
         return record.build();

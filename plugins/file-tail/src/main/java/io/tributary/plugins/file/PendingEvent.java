@@ -13,9 +13,12 @@ final class PendingEvent {
     /** The checkpoint hash at {@link #endOffset}: kept, as a truncated file no longer has those bytes. */
     private long endTailHash;
     private long lastAppendNanos;
+    /** The container fields of its first line, or null. */
+    private final ContainerFields fields;
 
     PendingEvent(byte[] source, int from, int to, long startOffset, long endOffset, long endTailHash, int flags,
-                 long nowNanos) {
+                 ContainerFields fields, long nowNanos) {
+        this.fields = fields;
         this.bytes = Arrays.copyOfRange(source, from, Math.max(to, from + 64));
         this.length = to - from;
         this.lines = 1;
@@ -64,6 +67,10 @@ final class PendingEvent {
 
     long endTailHash() {
         return endTailHash;
+    }
+
+    ContainerFields fields() {
+        return fields;
     }
 
     long lastAppendNanos() {

@@ -31,6 +31,7 @@ class FileSourceLogrotateIT {
     private static final Duration BATCH_INTERVAL = Duration.ofMillis(20);
     private static final int ROTATIONS = 4;
     private static final int LINES_BETWEEN_ROTATIONS = 2_500;
+    private static final Duration FAST_ROTATION = Duration.ofMillis(400);
 
     @TempDir
     Path dir;
@@ -51,6 +52,46 @@ class FileSourceLogrotateIT {
     @Test
     void logrotateCopytruncateWithTheWriterHeldStillAndTheAgentKilledDeliversEveryLineOnce() throws Exception {
         rotateWhileWriting("copytruncate");
+    }
+
+    /**
+     * logrotate {@code create} every 0.4 s while only the live name is in the globs: each file is under
+     * a matching name for 0.4 s, less than the 1 s between scans. Before files were watched, one run
+     * delivered 29,999 of 120,000 lines.
+     */
+    @Test
+    void logrotateEvery400MillisecondsWithOnlyTheLiveNameInTheGlobsDeliversEveryLineOnce() throws Exception {
+        LogWriter writer = new LogWriter(Files.createDirectories(dir.resolve("logs")), "app");
+        String topic = "logrotate.fast";
+        FileAgent fixture = FileAgent.in(dir).write("logrotate-fast", "  http: off\n", """
+                sources:
+                  logrotate:
+                    type: file
+                    topic: %s
+                    include: ["%s/*.log"]
+                    scan_interval: 1s
+                """.formatted(topic, writer.path.getParent()));
+        fixture.broker.createTopic(topic, 1, Map.of());
+        AgentProcess agent = fixture.start();
+        CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> writeAll(writer));
+        int rotations = 0;
+        while (!writing.isDone()) {
+            long next = System.nanoTime() + FAST_ROTATION.toNanos();
+            logrotate(writer, "create", 10_000);
+            writer.reopen();
+            rotations++;
+            TimeUnit.NANOSECONDS.sleep(next - System.nanoTime());
+        }
+        writing.get();
+        try {
+            fixture.awaitCount(agent, topic, LINES, WAIT);
+        } catch (IllegalStateException tooFew) {
+            // The assertion below names the lines missing.
+        }
+        FileAgent.stopGracefully(agent);
+
+        DeliveredLines.assertEveryLineOnceInOrder(fixture.readAll(topic), "logrotate", List.of(writer));
+        assertThat(rotations).as("rotations in 12 s of writing").isGreaterThan(20);
     }
 
     /**
@@ -93,10 +134,10 @@ class FileSourceLogrotateIT {
 
     private void rotate(LogWriter writer, String mode) throws IOException {
         if (mode.equals("copytruncate")) {
-            writer.copyTruncatedBy(() -> logrotate(writer, mode));
+            writer.copyTruncatedBy(() -> logrotate(writer, mode, 5));
         } else {
             // Until it reopens, as on logrotate's postrotate SIGHUP, the writer goes on into app.log.1.
-            logrotate(writer, mode);
+            logrotate(writer, mode, 5);
             writer.reopen();
         }
     }
@@ -117,18 +158,21 @@ class FileSourceLogrotateIT {
         }
     }
 
-    /** Runs {@code logrotate -f} on app.log with a generated config and state file, as cron would. */
-    private void logrotate(LogWriter writer, String mode) throws IOException {
+    /**
+     * Runs {@code logrotate -f} on app.log with a generated config and state file, as cron would,
+     * keeping {@code keep} rotated files.
+     */
+    private void logrotate(LogWriter writer, String mode, int keep) throws IOException {
         Path config = dir.resolve("logrotate.conf");
         Path state = dir.resolve("logrotate.state");
         Files.writeString(config, """
                 %s {
                     %s
-                    rotate 5
+                    rotate %d
                     nocompress
                     missingok
                 }
-                """.formatted(writer.path, mode));
+                """.formatted(writer.path, mode, keep));
         Process logrotate = new ProcessBuilder(LOGROTATE.toString(), "-f", "-s", state.toString(), config.toString())
                 .redirectErrorStream(true).start();
         try {

@@ -1,18 +1,23 @@
 package io.tributary.plugins.file;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static io.tributary.plugins.file.PolledLines.append;
+import static io.tributary.plugins.file.PolledLines.headers;
+import static io.tributary.plugins.file.PolledLines.lines;
+import static io.tributary.plugins.file.PolledLines.pollLines;
+import static io.tributary.plugins.file.PolledLines.values;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.tributary.agent.config.SourceConfig;
-import io.tributary.agent.config.YamlSettings;
+import io.tributary.api.PluginClock;
 import io.tributary.api.Position;
 import io.tributary.api.SourceRecord;
 import io.tributary.api.SourceTask;
-import io.tributary.testkit.RecordingSourceContext;
+import io.tributary.testkit.FakeClock;
 import io.tributary.testkit.TaskDriver;
+import io.tributary.testkit.TestSettings;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,42 +30,26 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class FileSourceTest {
+class FileSourceTest extends TaskFixture {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration QUIET = Duration.ofMillis(300);
+    private static final Duration SCAN_INTERVAL = Duration.ofMillis(50);
     /** A first line longer than fingerprint_bytes: 16, the same in every file of an application. */
     private static final String HEADER_LINE = "# app 1.0: time level message";
     private static final String HEADER = HEADER_LINE + "\n";
-
-    @TempDir
-    Path logs;
-    @TempDir
-    Path dataDir;
-
-    private RecordingSourceContext context;
-    private final List<TaskDriver> drivers = new ArrayList<>();
-
-    @AfterEach
-    void closeDrivers() {
-        drivers.forEach(TaskDriver::close);
-    }
 
     // ---- settings --------------------------------------------------------------------------------
 
     @Test
     void badSettingsAreReportedNamingTheSettingAndTheValue() {
-        YamlSettings settings = YamlSettings.parse("""
+        TestSettings settings = TestSettings.parse("""
                 topic: logs
                 include: ["logs/*.log", "/var/log/[a.log"]
                 read_from: middle
@@ -77,9 +66,9 @@ class FileSourceTest {
                   group: 2
                 max_line_byte: 1KiB
                 """);
-        new FileSourceType().create(settings);
+        new FileSourceType().create(settings.settings());
 
-        assertThat(settings.finish()).map(Object::toString).containsExactly(
+        assertThat(settings.errors()).containsExactly(
                 "<settings>:2:1: include: \"logs/*.log\" must be an absolute path",
                 "<settings>:2:1: include: \"/var/log/[a.log\" is not a valid glob: Missing '] near index 14",
                 "<settings>:3:1: read_from: must be one of beginning, end, got \"middle\"",
@@ -96,30 +85,30 @@ class FileSourceTest {
 
     @Test
     void goodSettingsHaveNoErrors() {
-        YamlSettings settings = YamlSettings.parse(sampleYaml());
-        new FileSourceType().create(settings);
-        assertThat(settings.finish()).isEmpty();
+        TestSettings settings = TestSettings.parse(sampleYaml());
+        new FileSourceType().create(settings.settings());
+        assertThat(settings.errors()).isEmpty();
     }
 
     @Test
     void sampleShowsTheKeysTheAgentReadsAtTheirDefaults() {
         assertThat(sampleFile())
-                .contains("\n    on_error: " + SourceConfig.DEFAULT_ON_ERROR.yamlName() + "\n")
-                .contains("\n    dead_letter_topic: " + SourceConfig.DEFAULT_DEAD_LETTER_TOPIC + "\n");
+                .contains("\n    on_error: " + TestSettings.agentSourceDefaults().get("on_error") + "\n")
+                .contains("\n    dead_letter_topic: " + TestSettings.agentSourceDefaults().get("dead_letter_topic") + "\n");
     }
 
     @Test
     void missingIncludeAndMultilinePatternAreReported() {
-        YamlSettings settings = YamlSettings.parse("""
+        TestSettings settings = TestSettings.parse("""
                 topic: logs
                 multiline:
                   negate: true
                 key:
                   group: 1
                 """);
-        new FileSourceType().create(settings);
+        new FileSourceType().create(settings.settings());
 
-        assertThat(settings.finish()).map(Object::toString).containsExactly(
+        assertThat(settings.errors()).containsExactly(
                 "<settings>:1:1: include: missing required setting: a list of file globs such as \"/var/log/app/*.log\"",
                 "<settings>:2:1: multiline: set start_pattern (a line that begins an event) or continue_pattern"
                         + " (a line that continues the previous one)",
@@ -235,13 +224,16 @@ class FileSourceTest {
     @Test
     void partialLastLineLongerThanMaxLineBytesIsSplitWhenFlushed() throws IOException {
         append(logs.resolve("app.log"), "abcdefghijk");
-        TaskDriver driver = start("max_line_bytes: 10\nclose_inactive: 300ms\n");
+        TaskDriver driver = startOnFakeClock("max_line_bytes: 10\nclose_inactive: 300ms\n");
+        assertThat(values(driver.pollFor(QUIET))).as("the line waits for its end or close_inactive").isEmpty();
+        driver.advance(Duration.ofMillis(299));
+        assertThat(values(driver.pollFor(QUIET))).as("the line waits for its end or close_inactive").isEmpty();
 
-        List<SourceRecord> records = pollLines(driver, 1);
-        records.addAll(driver.pollFor(QUIET));
+        driver.advance(Duration.ofMillis(1));
+        List<SourceRecord> records = pollLines(driver, 2);
 
         assertThat(values(records)).containsExactly("abcdefghij", "k");
-        assertThat(lines(records)).map(FileSourceTest::headers).containsExactly(
+        assertThat(lines(records)).map(PolledLines::headers).containsExactly(
                 Map.of("tributary.source", "app-logs", "tributary.file.path", logs.resolve("app.log").toString(),
                         "tributary.file.offset", "0", "tributary.file.split", "true"),
                 Map.of("tributary.source", "app-logs", "tributary.file.path", logs.resolve("app.log").toString(),
@@ -254,10 +246,11 @@ class FileSourceTest {
     @Test
     void partialLastLineLongerThanMaxLineBytesIsTruncatedWhenFlushed() throws IOException {
         append(logs.resolve("app.log"), "abcdefghijk");
-        TaskDriver driver = start("max_line_bytes: 10\nmax_line_action: truncate\nclose_inactive: 300ms\n");
+        TaskDriver driver = startOnFakeClock("max_line_bytes: 10\nmax_line_action: truncate\nclose_inactive: 300ms\n");
+        assertThat(values(driver.pollFor(QUIET))).as("the head waits for close_inactive").isEmpty();
 
+        driver.advance(Duration.ofMillis(300));
         List<SourceRecord> records = pollLines(driver, 1);
-        records.addAll(driver.pollFor(QUIET));
 
         assertThat(values(records)).containsExactly("abcdefghij");
         assertThat(headers(lines(records).get(0)))
@@ -311,9 +304,13 @@ class FileSourceTest {
     @Test
     void multilineStartPatternJoinsLinesUntilTheNextStartAndTimesOut() throws IOException {
         append(logs.resolve("app.log"), "2024-01 boom\n  at a\n  at b\n2024-02 fine\n");
-        TaskDriver driver = start("multiline:\n  start_pattern: \"^\\\\d{4}-\"\n  timeout: 200ms\n");
+        TaskDriver driver = startOnFakeClock("multiline:\n  start_pattern: \"^\\\\d{4}-\"\n  timeout: 200ms\n");
+        List<SourceRecord> records = new ArrayList<>(lines(pollLines(driver, 1)));
+        driver.advance(Duration.ofMillis(199));
+        assertThat(values(driver.pollFor(QUIET))).as("the last event before its timeout").isEmpty();
 
-        List<SourceRecord> records = lines(pollLines(driver, 2));
+        driver.advance(Duration.ofMillis(1));
+        records.addAll(lines(pollLines(driver, 1)));
 
         assertThat(values(records)).containsExactly("2024-01 boom\n  at a\n  at b", "2024-02 fine");
         assertThat(records).map(r -> headers(r).get("tributary.file.offset")).containsExactly("0", "27");
@@ -323,17 +320,24 @@ class FileSourceTest {
     @Test
     void multilineContinuePatternWithNegateJoinsLinesThatDoNotMatch() throws IOException {
         append(logs.resolve("app.log"), "2024-01 boom\n  at a\n2024-02 fine\n");
-        TaskDriver driver = start("multiline:\n  continue_pattern: \"^\\\\d{4}-\"\n  negate: true\n  timeout: 200ms\n");
+        TaskDriver driver = startOnFakeClock(
+                "multiline:\n  continue_pattern: \"^\\\\d{4}-\"\n  negate: true\n  timeout: 200ms\n");
+        List<String> received = new ArrayList<>(values(pollLines(driver, 1)));
+        driver.advance(Duration.ofMillis(200));
+        received.addAll(values(pollLines(driver, 1)));
 
-        assertThat(values(lines(pollLines(driver, 2)))).containsExactly("2024-01 boom\n  at a", "2024-02 fine");
+        assertThat(received).containsExactly("2024-01 boom\n  at a", "2024-02 fine");
     }
 
     @Test
     void multilineEventsAreCutAtMaxLines() throws IOException {
         append(logs.resolve("app.log"), "E1\n a\n b\n c\nE2\n");
-        TaskDriver driver = start("multiline:\n  start_pattern: \"^E\"\n  max_lines: 2\n  timeout: 200ms\n");
+        TaskDriver driver = startOnFakeClock("multiline:\n  start_pattern: \"^E\"\n  max_lines: 2\n  timeout: 200ms\n");
+        List<String> received = new ArrayList<>(values(pollLines(driver, 2)));
+        driver.advance(Duration.ofMillis(200));
+        received.addAll(values(pollLines(driver, 1)));
 
-        assertThat(values(lines(pollLines(driver, 3)))).containsExactly("E1\n a", " b\n c", "E2");
+        assertThat(received).containsExactly("E1\n a", " b\n c", "E2");
         assertThat(context.counter("file.multiline.cut")).isEqualTo(1);
     }
 
@@ -539,20 +543,20 @@ class FileSourceTest {
         Duration closeInactive = Duration.ofMillis(100);
         try (OutputStream writer = new FileOutputStream(file.toFile(), true)) {
             writer.write(unread.getBytes(UTF_8));
-            TaskDriver driver = start("include: [\"" + logs + "/app.log\"]\nclose_inactive: "
+            TaskDriver driver = startOnFakeClock("include: [\"" + logs + "/app.log\"]\nclose_inactive: "
                     + closeInactive.toMillis() + "ms\n");
             List<String> received = new ArrayList<>(values(driver.pollUntil(1, WAIT)));
 
             Files.move(file, logs.resolve("app.log.1"));
             writer.write(("old " + (oldLines + 1) + "\n").getBytes(UTF_8));
             append(file, "new 1\n");
+            driver.advance(SCAN_INTERVAL);
             received.addAll(values(driver.pollUntil(1, WAIT)));
             // No poll for longer than close_inactive: the renamed file is quiet, and has more left to read
             // than one poll takes. Only reading it to its end first keeps those lines.
-            long pausedAt = System.nanoTime();
-            await().atMost(WAIT).until(() -> System.nanoTime() - pausedAt > 3 * closeInactive.toNanos());
+            driver.advance(closeInactive.multipliedBy(3));
             assertThat(oldLines + 1 - received.stream().filter(v -> v.startsWith("old")).count())
-                    .as("lines of the renamed file left to read after the pause").isGreaterThan(FileSource.MAX_POLL_RECORDS);
+                    .as("lines of the renamed file left to read after the pause").isGreaterThan(PollOutput.MAX_POLL_RECORDS);
 
             await().atMost(WAIT).until(() -> {
                 received.addAll(values(driver.pollFor(Duration.ofMillis(50))));
@@ -567,6 +571,8 @@ class FileSourceTest {
                     .containsExactlyElementsOf(expected.subList(0, oldLines + 1));
 
             // The new file closes for inactivity; the renamed one waits for its end to be committed.
+            driver.advance(closeInactive);
+            driver.pollFor(Duration.ofMillis(50));
             assertThat(context.gauge("file.open")).isEqualTo(1L);
 
             driver.commitAll();
@@ -721,13 +727,15 @@ class FileSourceTest {
     void partialLineIsHeldThenFlushedOnInactivityWithAHeader() throws IOException {
         Path file = logs.resolve("app.log");
         append(file, "complete\npartial");
-        TaskDriver driver = start("close_inactive: 1s\n");
+        TaskDriver driver = startOnFakeClock("close_inactive: 1s\n");
 
         List<SourceRecord> first = lines(pollLines(driver, 1));
         assertThat(values(first)).containsExactly("complete");
         assertThat(offset(first.get(0))).isEqualTo(9);
-        assertThat(values(driver.pollFor(Duration.ofMillis(200)))).isEmpty();
+        driver.advance(Duration.ofMillis(999));
+        assertThat(values(driver.pollFor(QUIET))).as("the partial line before close_inactive").isEmpty();
 
+        driver.advance(Duration.ofMillis(1));
         List<SourceRecord> flushed = lines(pollLines(driver, 1));
         assertThat(values(flushed)).containsExactly("partial");
         assertThat(headers(flushed.get(0))).containsEntry("tributary.file.partial", "true");
@@ -830,13 +838,14 @@ class FileSourceTest {
     void checkpointsOfVanishedFilesAreForgottenAfterIgnoreOlderButNotBefore() {
         FileKey key = new FileKey(1, 2);
         Map<String, Position> vanished = Map.of("ino:1:2", new FileCheckpoint(10, 0, "/gone.log", key).toPosition());
-        Duration ignoreOlder = Duration.ofMillis(500);
-        long startedAt = System.nanoTime();
-        TaskDriver driver = start("ignore_older: " + ignoreOlder.toMillis() + "ms\n", vanished);
+        TaskDriver driver = startOnFakeClock("ignore_older: 1h\n", vanished);
+        driver.advance(Duration.ofHours(1));
+        assertThat(driver.pollFor(QUIET)).as("records of a scan one hour after the start").isEmpty();
 
+        // Checkpoints expire at scans, the first one after ignore_older.
+        driver.advance(SCAN_INTERVAL);
         List<SourceRecord> records = driver.pollUntil(1, WAIT);
 
-        assertThat(Duration.ofNanos(System.nanoTime() - startedAt)).isGreaterThanOrEqualTo(ignoreOlder);
         assertThat(records).hasSize(1);
         assertThat(records.get(0).checkpoint().stream()).isEqualTo("ino:1:2");
         assertThat(records.get(0).checkpoint().forgets()).isTrue();
@@ -853,13 +862,15 @@ class FileSourceTest {
         first.close();
         Files.move(file, away);
 
-        TaskDriver second = start("", first.committedPositions());
-        assertThat(second.pollFor(Duration.ofSeconds(1))).as("records of 20 scans without the file").isEmpty();
+        TaskDriver second = startOnFakeClock("", first.committedPositions());
+        second.advance(Duration.ofDays(30));
+        assertThat(second.pollFor(QUIET)).as("records of a scan 30 days later without the file").isEmpty();
         second.commitAll();
         assertThat(second.committedPositions()).isEqualTo(first.committedPositions());
 
         Files.move(away, file);
         append(file, "line 3\n");
+        second.advance(SCAN_INTERVAL);
         assertThat(values(pollLines(second, 1))).containsExactly("line 3");
         assertThat(values(second.pollFor(QUIET))).isEmpty();
     }
@@ -869,10 +880,11 @@ class FileSourceTest {
         Path file = logs.resolve("app.log");
         append(file, "ancient\n");
         Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
-        TaskDriver driver = start("ignore_older: 1h\n");
+        TaskDriver driver = startOnFakeClock("ignore_older: 1h\n");
         assertThat(values(driver.pollFor(QUIET))).isEmpty();
 
         append(file, "fresh\n");
+        driver.advance(SCAN_INTERVAL);
 
         assertThat(values(pollLines(driver, 1))).containsExactly("fresh");
     }
@@ -947,9 +959,9 @@ class FileSourceTest {
         TaskDriver driver = start("");
 
         List<SourceRecord> first = driver.pollUntil(1, WAIT);
-        assertThat(first).hasSize(FileSource.MAX_POLL_RECORDS);
+        assertThat(first).hasSize(PollOutput.MAX_POLL_RECORDS);
         long readSoFar = context.counter("file.bytes.read");
-        assertThat(readSoFar).isEqualTo(FileSource.MAX_POLL_RECORDS * 100L);
+        assertThat(readSoFar).isEqualTo(PollOutput.MAX_POLL_RECORDS * 100L);
 
         await().during(QUIET).atMost(Duration.ofSeconds(2))
                 .until(() -> context.counter("file.bytes.read") == readSoFar);
@@ -957,7 +969,7 @@ class FileSourceTest {
         int total = first.size();
         while (total < 20_000) {
             List<SourceRecord> next = driver.pollUntil(1, WAIT);
-            assertThat(next.size()).isLessThanOrEqualTo(FileSource.MAX_POLL_RECORDS);
+            assertThat(next.size()).isLessThanOrEqualTo(PollOutput.MAX_POLL_RECORDS);
             total += next.size();
         }
         assertThat(total).isEqualTo(20_000);
@@ -969,52 +981,43 @@ class FileSourceTest {
         return start(yaml, Map.of());
     }
 
+    /** A task whose time stands still until the test calls {@link TaskDriver#advance}; it scans at its start and then every SCAN_INTERVAL advanced. */
+    private TaskDriver startOnFakeClock(String yaml) {
+        return startOnFakeClock(yaml, Map.of());
+    }
+
+    private TaskDriver startOnFakeClock(String extraYaml, Map<String, Position> committed) {
+        TestSettings settings = settings(extraYaml);
+        SourceTask task = new FileSourceType().create(settings.settings());
+        assertThat(settings.errors()).isEmpty();
+        return startTask(task, committed, new FakeClock());
+    }
+
     private TaskDriver start(String extraYaml, Map<String, Position> committed) {
-        YamlSettings settings = settings(extraYaml);
-        SourceTask task = new FileSourceType().create(settings);
-        assertThat(settings.finish()).isEmpty();
+        TestSettings settings = settings(extraYaml);
+        SourceTask task = new FileSourceType().create(settings.settings());
+        assertThat(settings.errors()).isEmpty();
         return start(task, committed);
     }
 
     private TaskDriver start(SourceTask task, Map<String, Position> committed) {
-        context = new RecordingSourceContext("app-logs", dataDir, committed);
-        TaskDriver driver = TaskDriver.start(task, context);
-        drivers.add(driver);
-        return driver;
+        return startTask(task, committed, PluginClock.SYSTEM);
     }
 
     /** A task that opens files with {@code opener}: it lands a rename between a scan's stat and an open. */
-    private FileSource task(String extraYaml, FileSource.FileOpener opener) {
-        YamlSettings settings = settings(extraYaml);
-        FileSource task = new FileSource(FileSourceConfig.read(settings), opener);
-        assertThat(settings.finish()).isEmpty();
+    private FileSource task(String extraYaml, FileTracker.FileOpener opener) {
+        TestSettings settings = settings(extraYaml);
+        FileSource task = new FileSource(FileSourceConfig.read(settings.settings()), opener);
+        assertThat(settings.errors()).isEmpty();
         return task;
     }
 
-    private YamlSettings settings(String extraYaml) {
-        StringBuilder yaml = new StringBuilder("topic: logs\nscan_interval: 50ms\n").append(extraYaml);
+    private TestSettings settings(String extraYaml) {
+        StringBuilder yaml = new StringBuilder("topic: logs\nscan_interval: " + SCAN_INTERVAL.toMillis() + "ms\n").append(extraYaml);
         if (!extraYaml.contains("include:")) {
             yaml.append("include: [\"").append(logs).append("/*.log\"]\n");
         }
-        return YamlSettings.parse(yaml.toString());
-    }
-
-    /** Polls until {@code count} records with a value came back, returning every record, checkpoint-only ones too. */
-    private static List<SourceRecord> pollLines(TaskDriver driver, int count) {
-        List<SourceRecord> records = new ArrayList<>();
-        await().atMost(WAIT).until(() -> {
-            records.addAll(driver.pollFor(Duration.ofMillis(20)));
-            return lines(records).size() >= count;
-        });
-        return records;
-    }
-
-    private static List<SourceRecord> lines(List<SourceRecord> records) {
-        return records.stream().filter(r -> !r.isCheckpointOnly()).toList();
-    }
-
-    private static List<String> values(List<SourceRecord> records) {
-        return lines(records).stream().map(r -> new String(r.value(), UTF_8)).toList();
+        return TestSettings.parse(yaml.toString());
     }
 
     private static long offset(SourceRecord record) {
@@ -1032,20 +1035,8 @@ class FileSourceTest {
         return FileCheckpoint.fingerprintStream(Hashing.hash(bytes, 0, 16), FileKey.stat(file).key());
     }
 
-    private static Map<String, String> headers(SourceRecord record) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (Header header : record.headers()) {
-            headers.put(header.key(), new String(header.value(), UTF_8));
-        }
-        return headers;
-    }
-
     private static String numbered(String prefix, int from, int to) {
         return IntStream.rangeClosed(from, to).mapToObj(i -> prefix + " " + i + "\n").collect(Collectors.joining());
-    }
-
-    private static void append(Path file, String text) throws IOException {
-        Files.writeString(file, text, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     /** The sample's entry as the plugin gets it: the agent keeps type, on_error and dead_letter_topic to itself. */
