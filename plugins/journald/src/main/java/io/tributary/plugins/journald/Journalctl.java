@@ -119,15 +119,18 @@ final class Journalctl implements AutoCloseable {
             command.add("--unit=" + unit);
         }
         String cursor = resumeCursor;
-        if (cursor != null) {
-            // --cursor, not --after-cursor: the entry at the cursor comes first, which shows it is still there.
-            command.add("--cursor=" + cursor);
-        } else if (config.readFrom() == JournaldConfig.ReadFrom.BEGINNING) {
-            command.add("--no-tail");
-        } else if (firstStart == null) {
+        if (cursor == null && config.readFrom() == JournaldConfig.ReadFrom.END && firstStart == null) {
             command.add("--lines=0");
         } else {
-            command.add("--since=@" + firstStart.getEpochSecond());
+            // --follow otherwise means --lines=10, which also cuts what follows a --cursor to 10 entries
+            // until new ones are written (systemd 252).
+            command.add("--no-tail");
+            if (cursor != null) {
+                // --cursor, not --after-cursor: the entry at the cursor comes first, which shows it is still there.
+                command.add("--cursor=" + cursor);
+            } else if (config.readFrom() == JournaldConfig.ReadFrom.END) {
+                command.add("--since=@" + firstStart.getEpochSecond());
+            }
         }
         // Matches go last: journalctl takes every argument that is not an option as one.
         if (localMachineId != null) {
