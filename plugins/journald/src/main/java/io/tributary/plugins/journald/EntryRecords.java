@@ -2,6 +2,7 @@ package io.tributary.plugins.journald;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.tributary.api.Checkpoint;
 import io.tributary.api.Position;
 import io.tributary.api.SourceRecord;
@@ -11,16 +12,15 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Turns journal entries into records: the value per {@code format}, the key per {@code key}, the
@@ -31,12 +31,13 @@ final class EntryRecords {
     static final String CURSOR_FIELD = "cursor";
 
     private static final JsonFactory JSON = new JsonFactory();
-    private static final DateTimeFormatter ISO_MICROS =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+    private static final int MAX_NAMES_KEPT = 1024;
 
     private final JournaldConfig config;
     private final String stream;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(2048);
+    /** Field names as Jackson writes them, encoded once; bounded, as applications may invent field names. */
+    private final Map<String, SerializedString> names = new HashMap<>();
 
     EntryRecords(JournaldConfig config) {
         this.config = config;
@@ -79,10 +80,10 @@ final class EntryRecords {
             for (JournalEntry.Field field : entry.fields()) {
                 List<JournalEntry.Field> values = repeated == null ? null : repeated.get(field.name());
                 if (values == null) {
-                    json.writeFieldName(field.name());
+                    json.writeFieldName(name(field.name()));
                     writeValue(json, field);
                 } else if (values.get(0) == field) {
-                    json.writeFieldName(field.name());
+                    json.writeFieldName(name(field.name()));
                     json.writeStartArray();
                     for (JournalEntry.Field value : values) {
                         writeValue(json, value);
@@ -97,16 +98,34 @@ final class EntryRecords {
         return buffer.toByteArray();
     }
 
-    /** The fields whose name occurs more than once, by name; {@code null} when none does (nearly always). */
+    private SerializedString name(String name) {
+        SerializedString encoded = names.get(name);
+        if (encoded == null) {
+            encoded = new SerializedString(name);
+            if (names.size() < MAX_NAMES_KEPT) {
+                names.put(name, encoded);
+            }
+        }
+        return encoded;
+    }
+
+    /**
+     * The fields whose name occurs more than once, by name; {@code null} when none does (nearly
+     * always). Compares every pair: entries have a few dozen fields, and a set costs more.
+     */
     private static Map<String, List<JournalEntry.Field>> repeatedFields(JournalEntry entry) {
-        Set<String> names = new HashSet<>();
+        List<JournalEntry.Field> fields = entry.fields();
         Map<String, List<JournalEntry.Field>> repeated = null;
-        for (JournalEntry.Field field : entry.fields()) {
-            if (!names.add(field.name())) {
-                if (repeated == null) {
-                    repeated = new LinkedHashMap<>();
+        for (int i = 1; i < fields.size(); i++) {
+            String name = fields.get(i).name();
+            for (int j = 0; j < i; j++) {
+                if (fields.get(j).name().equals(name)) {
+                    if (repeated == null) {
+                        repeated = new LinkedHashMap<>();
+                    }
+                    repeated.put(name, new ArrayList<>());
+                    break;
                 }
-                repeated.put(field.name(), new ArrayList<>());
             }
         }
         if (repeated != null) {
@@ -143,9 +162,36 @@ final class EntryRecords {
         }
     }
 
-    /** ISO-8601 in UTC with all six digits of the microseconds, so that the text sorts as the time does. */
+    /**
+     * ISO-8601 in UTC with all six digits of the microseconds, so that the text sorts as the time
+     * does. Written by hand: DateTimeFormatter's fraction goes through BigDecimal, and this runs per entry.
+     */
     static String iso8601(long micros) {
-        return ISO_MICROS.format(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L));
+        LocalDateTime time = LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), 0, ZoneOffset.UTC);
+        StringBuilder text = new StringBuilder(27);
+        int year = time.getYear();
+        if (year < 1000 || year > 9999) {
+            return DateTimeFormatter.ISO_INSTANT.format(time.toInstant(ZoneOffset.UTC).plusNanos(Math.floorMod(micros, 1_000_000L) * 1000L));
+        }
+        text.append(year).append('-');
+        twoDigits(text, time.getMonthValue()).append('-');
+        twoDigits(text, time.getDayOfMonth()).append('T');
+        twoDigits(text, time.getHour()).append(':');
+        twoDigits(text, time.getMinute()).append(':');
+        twoDigits(text, time.getSecond()).append('.');
+        String fraction = Long.toString(Math.floorMod(micros, 1_000_000L));
+        text.append("000000", fraction.length(), 6).append(fraction);
+        return text.append('Z').toString();
+    }
+
+    private static StringBuilder twoDigits(StringBuilder text, int value) {
+        return text.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
+    }
+
+    /** The entry's {@code __REALTIME_TIMESTAMP} as ISO-8601, or {@code null} when it has none that reads. */
+    static String realtime(JournalEntry entry) {
+        Long micros = realtimeMicros(entry);
+        return micros == null ? null : iso8601(micros);
     }
 
     private static Long realtimeMicros(JournalEntry entry) {

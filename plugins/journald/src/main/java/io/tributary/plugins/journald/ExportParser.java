@@ -25,6 +25,11 @@ final class ExportParser {
     private final byte[] buffer;
     private int position;
     private int limit;
+    /**
+     * The names of the previous entry's fields, by position: entries of one journal mostly repeat
+     * the same fields in the same order, so a name read again reuses the String (and its hash).
+     */
+    private final List<String> previousNames = new ArrayList<>();
 
     ExportParser(InputStream in, int bufferBytes) {
         this.in = in;
@@ -52,21 +57,23 @@ final class ExportParser {
                 if (fields.isEmpty()) {
                     continue;
                 }
+                previousNames.clear();
+                fields.forEach(field -> previousNames.add(field.name()));
                 return new JournalEntry(fields, size);
             }
-            JournalEntry.Field field = readField(first);
+            JournalEntry.Field field = readField(first, fields.size());
             fields.add(field);
             size += field.name().length() + field.value().length;
         }
     }
 
-    private JournalEntry.Field readField(int first) throws IOException {
+    private JournalEntry.Field readField(int first, int index) throws IOException {
         int nameStart = position - 1;
         int nameEnd = scan(nameStart);
         String name;
         int terminator;
         if (nameEnd >= 0) {
-            name = new String(buffer, nameStart, nameEnd - nameStart, StandardCharsets.US_ASCII);
+            name = name(nameStart, nameEnd, index < previousNames.size() ? previousNames.get(index) : null);
             terminator = buffer[nameEnd];
             position = nameEnd + 1;
         } else {
@@ -102,6 +109,20 @@ final class ExportParser {
                     + length + " bytes");
         }
         return new JournalEntry.Field(name, value, true);
+    }
+
+    /** The name in {@code buffer[start, end)}: {@code previous} when it is the same. */
+    private String name(int start, int end, String previous) {
+        if (previous != null && previous.length() == end - start) {
+            int i = 0;
+            while (i < previous.length() && previous.charAt(i) == buffer[start + i]) {
+                i++;
+            }
+            if (i == previous.length()) {
+                return previous;
+            }
+        }
+        return new String(buffer, start, end - start, StandardCharsets.US_ASCII);
     }
 
     /** The index of the first '=' or '\n' from {@code from} within the buffered bytes, or -1. */

@@ -5,6 +5,7 @@ import io.tributary.api.SourceContext;
 import io.tributary.api.SourceRecord;
 import io.tributary.api.SourceTask;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,8 +33,11 @@ public final class JournaldSource implements SourceTask {
     static final Duration LONGEST_RETRY_DELAY = Duration.ofSeconds(30);
     /** A restarted journalctl that runs this long counts as recovered. */
     static final Duration HEALTHY_AFTER = Duration.ofSeconds(1);
+    static final Duration CHECK_TIMEOUT = Duration.ofSeconds(10);
 
     private final JournaldConfig config;
+    /** The source's YAML path, which {@link #check} problems start with. */
+    private final String settingsPath;
     private final String executable;
     private final Duration firstRetryDelay;
     private final Clock clock;
@@ -48,8 +52,9 @@ public final class JournaldSource implements SourceTask {
     private volatile String failure;
     private volatile Instant runningSince;
 
-    JournaldSource(JournaldConfig config, String executable, Duration firstRetryDelay, Clock clock) {
+    JournaldSource(JournaldConfig config, String settingsPath, String executable, Duration firstRetryDelay, Clock clock) {
         this.config = config;
+        this.settingsPath = settingsPath;
         this.executable = executable;
         this.firstRetryDelay = firstRetryDelay;
         this.clock = clock;
@@ -125,30 +130,33 @@ public final class JournaldSource implements SourceTask {
     }
 
     /**
-     * Checks that journalctl can be run and, for {@code directory}, read the folder; meant for
-     * {@code tributary validate}.
+     * Runs journalctl once, reading nothing, to check that it runs and can open the journal (or the
+     * {@code directory}); meant for {@code tributary validate}.
      */
     @Override
     public List<String> check() {
         List<String> command = new ArrayList<>(List.of(executable, "--lines=0", "--quiet", "--no-pager"));
+        String where = settingsPath;
         if (config.directory() != null) {
             command.add("--directory=" + config.directory());
+            where = settingsPath + ".directory";
         }
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             process.getOutputStream().close();
-            String output = new String(process.getInputStream().readAllBytes()).strip();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            // --lines=0 writes nothing but errors, and those are short: the pipe cannot fill up.
+            if (!process.waitFor(CHECK_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                return List.of("journalctl did not answer within 10 s");
+                return List.of(where + ": journalctl did not answer within " + CHECK_TIMEOUT.toSeconds() + " s");
             }
-            return process.exitValue() == 0 ? List.of()
-                    : List.of("journalctl exited with code " + process.exitValue() + (output.isEmpty() ? "" : ": " + output));
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            return process.exitValue() == 0 ? List.of() : List.of(where + ": journalctl exited with code "
+                    + process.exitValue() + (output.isEmpty() ? "" : ": " + output.replace('\n', ' ')));
         } catch (IOException e) {
-            return List.of("cannot run " + executable + ": " + e.getMessage());
+            return List.of(settingsPath + ": cannot run " + executable + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return List.of("interrupted while running journalctl");
+            return List.of(settingsPath + ": interrupted while running journalctl");
         }
     }
 
@@ -176,11 +184,11 @@ public final class JournaldSource implements SourceTask {
         @Override
         public void cursorLost(String cursor, JournalEntry next) {
             metrics.cursorsLost.increment();
-            String time = next.text(JournalEntry.REALTIME_TIMESTAMP);
+            String time = EntryRecords.realtime(next);
             logger.warn("source {}: the journal no longer holds the entry of cursor {} (vacuumed while the agent was"
                     + " stopped, or the source's filters changed): entries between it and the oldest one still there"
                     + " are lost; reading on from {}{}", context.sourceName(), cursor, next.cursor(),
-                    time == null ? "" : " of " + EntryRecords.iso8601(Long.parseLong(time)));
+                    time == null ? "" : " of " + time);
         }
 
         @Override

@@ -17,7 +17,7 @@ public final class JournaldSourceType implements SourceType {
 
     @Override
     public SourceTask create(Settings settings) {
-        return new JournaldSource(JournaldConfig.read(settings), JournaldSource.JOURNALCTL,
+        return new JournaldSource(JournaldConfig.read(settings), settings.path(), JournaldSource.JOURNALCTL,
                 JournaldSource.FIRST_RETRY_DELAY, Clock.systemUTC());
     }
 }

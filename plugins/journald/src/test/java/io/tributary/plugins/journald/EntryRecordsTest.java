@@ -81,6 +81,13 @@ class EntryRecordsTest {
     }
 
     @Test
+    void theTimeHasAllSixDigitsOfItsMicroseconds() {
+        assertThat(EntryRecords.iso8601(1_700_000_000_000_005L)).isEqualTo("2023-11-14T22:13:20.000005Z");
+        assertThat(EntryRecords.iso8601(1_700_000_000_120_000L)).isEqualTo("2023-11-14T22:13:20.120000Z");
+        assertThat(EntryRecords.iso8601(0)).isEqualTo("1970-01-01T00:00:00.000000Z");
+    }
+
+    @Test
     void anEntryWithoutTheKeysFieldGetsNoKey() {
         JournalEntry entry = parse(new ExportWriter().text("__CURSOR", "c").text("MESSAGE", "kernel says hi").end().bytes());
 

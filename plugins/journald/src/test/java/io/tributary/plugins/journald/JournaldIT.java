@@ -182,6 +182,32 @@ class JournaldIT {
         assertThat(values).as(kills).isEqualTo(IntStream.range(0, total).mapToObj(i -> "e" + i).toList());
     }
 
+    @Test
+    void validateNamesEveryBadSettingWithItsLine() {
+        agent.write("journald-it-validate", "sources:\n"
+                + source("good", "journald.good", "units: [ssh]\nmatches: { _TRANSPORT: [journal, stdout] }\n")
+                + """
+                  bad:
+                    type: journald
+                    topic: journald.bad
+                    directory: /no/such/folder
+                    priority: loud
+                    matches: { transport: stdout }
+                """);
+
+        AgentProcess.Result result = agent.command("validate");
+
+        assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
+        assertThat(result.lines().stream().filter(line -> !line.matches("^\\d{4}-\\d{2}-\\d{2}T.* (WARN|INFO) .*")).toList())
+                .containsExactly(
+                        agent.config() + ":21:5: sources.bad.directory: is not a folder: /no/such/folder",
+                        agent.config() + ":22:5: sources.bad.priority: must be one of emerg, alert, crit, err, warning, notice,"
+                                + " info, debug, got \"loud\"",
+                        agent.config() + ":23:16: sources.bad.matches.transport: is not a journal field name: upper case"
+                                + " letters, digits and _, like _SYSTEMD_UNIT",
+                        "3 errors in " + agent.config());
+    }
+
     /** The journalctl processes the agent started. */
     private static List<ProcessHandle> journalctls(AgentProcess running) {
         List<ProcessHandle> found = ProcessHandle.of(running.pid()).orElseThrow().descendants()

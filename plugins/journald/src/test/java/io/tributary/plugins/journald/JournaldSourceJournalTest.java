@@ -45,7 +45,7 @@ class JournaldSourceJournalTest {
         YamlSettings yaml = YamlSettings.parse("topic: logs.journal\ndirectory: " + journal.dir() + "\n" + settings);
         JournaldConfig config = JournaldConfig.read(yaml);
         assertThat(yaml.finish()).isEmpty();
-        return new JournaldSource(config, executable, Duration.ofMillis(100), Clock.systemUTC());
+        return new JournaldSource(config, "sources.journal", executable, Duration.ofMillis(100), Clock.systemUTC());
     }
 
     private RecordingSourceContext context(Map<String, Position> committed) {
@@ -215,7 +215,7 @@ class JournaldSourceJournalTest {
     void aMissingJournalctlMakesTheSourceUnhealthyAndValidateSaysSo() throws Exception {
         JournaldSource missing = source("", dir.resolve("no-journalctl").toString());
         assertThat(missing.check()).singleElement().asString()
-                .startsWith("cannot run " + dir.resolve("no-journalctl") + ": Cannot run program");
+                .startsWith("sources.journal: cannot run " + dir.resolve("no-journalctl") + ": Cannot run program");
 
         RecordingSourceContext context = context(Map.of());
         try (TaskDriver driver = TaskDriver.start(source("", dir.resolve("no-journalctl").toString()), context)) {
