@@ -200,10 +200,10 @@ class JournaldIT {
         assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
         assertThat(result.lines().stream().filter(line -> !line.matches("^\\d{4}-\\d{2}-\\d{2}T.* (WARN|INFO) .*")).toList())
                 .containsExactly(
-                        agent.config() + ":21:5: sources.bad.directory: is not a folder: /no/such/folder",
-                        agent.config() + ":22:5: sources.bad.priority: must be one of emerg, alert, crit, err, warning, notice,"
+                        agent.config() + ":16:5: sources.bad.directory: is not a folder: /no/such/folder",
+                        agent.config() + ":17:5: sources.bad.priority: must be one of emerg, alert, crit, err, warning, notice,"
                                 + " info, debug, got \"loud\"",
-                        agent.config() + ":23:16: sources.bad.matches.transport: is not a journal field name: upper case"
+                        agent.config() + ":18:16: sources.bad.matches.transport: is not a journal field name: upper case"
                                 + " letters, digits and _, like _SYSTEMD_UNIT",
                         "3 errors in " + agent.config());
     }
