@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The .tar.gz and the .deb of {@code mvn package}, read with tar and dpkg-deb. */
 class PackageIT {
-    private static final List<String> PLUGINS = List.of("file-tail", "interceptors", "jdbc", "syslog");
+    private static final List<String> PLUGINS = List.of("file-tail", "interceptors", "jdbc", "journald", "syslog");
     private static final String DEB = Command.DEB.toString();
 
     @Test
@@ -131,7 +131,7 @@ class PackageIT {
         assertThat(unit.lines()).contains(
                 "Type=exec",
                 "User=tributary",
-                "SupplementaryGroups=adm",
+                "SupplementaryGroups=adm systemd-journal",
                 "Environment=TRIBUTARY_SERVICE=1",
                 "ExecStart=/usr/bin/tributary run --config /etc/tributary/tributary.yaml",
                 "ExecReload=/bin/kill -HUP $MAINPID",

@@ -42,7 +42,7 @@ class TreeIT {
         Command validate = Command.run(List.of(TRIBUTARY, "validate", "--config", reference.toString()));
 
         assertThat(validate.err()).isEmpty();
-        assertThat(validate.out()).isEqualTo(reference + ": valid (3 source(s), 4 interceptor(s))\n");
+        assertThat(validate.out()).isEqualTo(reference + ": valid (4 source(s), 4 interceptor(s))\n");
         assertThat(validate.exitCode()).isZero();
     }
 
@@ -50,7 +50,7 @@ class TreeIT {
     void theReferenceShowsEverySettingOfEveryBuiltInPluginsSample() throws Exception {
         String reference = Files.readString(Command.REPOSITORY.resolve("config/tributary.yaml"));
         List<String> missing = new ArrayList<>();
-        for (String plugin : List.of("file-tail", "syslog", "jdbc", "interceptors")) {
+        for (String plugin : List.of("file-tail", "syslog", "jdbc", "journald", "interceptors")) {
             Map<String, Object> sample = new Yaml().load(Files.readString(Command.REPOSITORY.resolve("plugins/" + plugin + "/sample.yaml")));
             for (String key : keys(sample.containsKey("sources") ? sample.get("sources") : sample.get("interceptors"), new TreeSet<>())) {
                 if (!reference.matches("(?s).*\\n[ #-]*" + Pattern.quote(key) + ":.*")) {

@@ -21,13 +21,14 @@ import java.time.Duration;
  * @param latencyWarmupLines lines of the latency case appended before measuring
  * @param latencyLines       lines of the latency case that are measured
  * @param outage             how long the memory case keeps the broker stopped
+ * @param journalEntries     entries of the journald case's journal
  */
 record Scale(String name, int runs, int smallRecords, int largeRecords, int syslogWarmUpMessages, int syslogMessages,
              Duration udpRampStep, int udpMessages, int jdbcRows, int jdbcLagRows, int latencyWarmupLines, int latencyLines,
-             Duration outage) {
+             Duration outage, int journalEntries) {
 
     static final Scale QUICK = new Scale("quick", 1, 200_000, 50_000, 50_000, 100_000, Duration.ofSeconds(1),
-            100_000, 100_000, 200, 100, 500, Duration.ofSeconds(30));
+            100_000, 100_000, 200, 100, 500, Duration.ofSeconds(30), 100_000);
     static final Scale FULL = new Scale("full", 3, 2_000_000, 500_000, 3_000_000, 1_000_000, Duration.ofSeconds(2),
-            1_000_000, 1_000_000, 1_000, 100, 1_500, Duration.ofSeconds(60));
+            1_000_000, 1_000_000, 1_000, 100, 1_500, Duration.ofSeconds(60), 500_000);
 }
