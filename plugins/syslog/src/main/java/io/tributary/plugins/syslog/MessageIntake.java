@@ -1,5 +1,7 @@
 package io.tributary.plugins.syslog;
 
+import io.tributary.api.Checkpoint;
+import io.tributary.api.SourceRecord;
 import java.util.Arrays;
 
 /** Where the listeners' threads put every complete message: it is counted, made a record and queued. */
@@ -38,6 +40,19 @@ final class MessageIntake {
             return false;
         }
         return queue.add(records.toRecord(trimmed, peer));
+    }
+
+    /**
+     * Queues a RELP message, not empty, with the checkpoint that lets its session acknowledge it
+     * once committed; true when the queue is full and the session must stop reading.
+     */
+    boolean relp(Transport transport, byte[] message, String peer, Checkpoint checkpoint) {
+        return queue.add(records.toRecord(message, peer, checkpoint));
+    }
+
+    /** Queues a record that only moves a checkpoint, such as one that forgets a RELP session's stream. */
+    void checkpointOnly(Checkpoint checkpoint) {
+        queue.add(SourceRecord.checkpointOnly(checkpoint));
     }
 
     /**

@@ -103,14 +103,14 @@ record SyslogConfig(
         int udpReceiveBufferBytes = readUdpReceiveBuffer(settings, listen);
         Duration idleTimeout = readIdleTimeout(settings);
 
-        boolean tlsListener = listen.stream().anyMatch(address -> address.transport() == Transport.TLS);
+        boolean tlsListener = listen.stream().anyMatch(address -> address.transport().isTls());
         boolean tlsSet = settings.has("tls");
         Settings tls = settings.getSection("tls");
         Path tlsCert = readableFile(tls, "cert", tlsListener);
         Path tlsKey = readableFile(tls, "key", tlsListener);
         Path tlsClientCa = readableFile(tls, "client_ca", false);
         if (tlsSet && !tlsListener && !listen.isEmpty()) {
-            settings.error("tls", "is set but listen has no tls:// address");
+            settings.error("tls", "is set but listen has no tls:// or relp+tls:// address");
         }
         return new SyslogConfig(topic, listen, format, framing, (int) maxMessageBytes, maxConnections, key,
                 timezone, queueMaxBytes, queueMaxMessages, udpReceiveBufferBytes, idleTimeout, tlsCert, tlsKey,
@@ -160,8 +160,8 @@ record SyslogConfig(
     private static List<ListenAddress> readListen(Settings settings) {
         List<String> written = settings.getStringList("listen", List.of());
         if (written.isEmpty()) {
-            settings.error("listen", "must list at least one address like udp://0.0.0.0:514, tcp://0.0.0.0:514"
-                    + " or tls://0.0.0.0:6514");
+            settings.error("listen", "must list at least one address like udp://0.0.0.0:514, tcp://0.0.0.0:514,"
+                    + " tls://0.0.0.0:6514 or relp://0.0.0.0:2514");
             return List.of();
         }
         List<ListenAddress> addresses = new ArrayList<>();
@@ -202,7 +202,7 @@ record SyslogConfig(
         Path path = tls.getPath(key, null);
         if (path == null) {
             if (required) {
-                tls.error(key, "is required for tls:// addresses in listen");
+                tls.error(key, "is required for tls:// and relp+tls:// addresses in listen");
             }
             return null;
         }

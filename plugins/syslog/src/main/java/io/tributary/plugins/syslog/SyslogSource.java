@@ -23,6 +23,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import io.tributary.api.Position;
 import io.tributary.api.SourceContext;
 import io.tributary.api.SourceRecord;
 import io.tributary.api.SourceTask;
@@ -31,6 +32,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +41,10 @@ import org.slf4j.Logger;
 
 /**
  * Receives syslog over the {@code listen} addresses on Netty's threads and hands the queued records
- * to the agent in {@link #poll}. Records carry no checkpoint: syslog cannot be replayed.
+ * to the agent in {@link #poll}. Records of UDP, TCP and TLS carry no checkpoint: they cannot be
+ * replayed. Records of RELP carry one of their session's stream, so that {@link #committed} tells
+ * the session which messages to acknowledge; RELP sessions run on event loops of their own, which
+ * live on after the stop until the last acknowledgements went out in {@link #close}.
  */
 public final class SyslogSource implements SourceTask {
     /** One thread accepts and the other reads; two cores' worth is plenty for syslog rates. */
@@ -57,6 +62,11 @@ public final class SyslogSource implements SourceTask {
     private static final long EVENT_LOOP_TASK_MILLIS = 1000;
     /** The largest UDP payload; a bigger receive buffer would never fill. */
     private static final int MAX_DATAGRAM_BYTES = 65_535;
+    /**
+     * How long {@link #close} waits for the commit of what RELP senders sent before the stop, so that
+     * they hear of it and do not send it again; Kafka commits every commit_interval (100 ms by default).
+     */
+    static final long STOP_ACKNOWLEDGE_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** Netty's default, set here so that it is documented: a client silent before its handshake holds a connection this long. */
     static final long TLS_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
@@ -69,12 +79,14 @@ public final class SyslogSource implements SourceTask {
     private final List<ListenAddress> boundAddresses = new ArrayList<>();
     private final List<Channel> listeners = new ArrayList<>();
     private volatile EventLoopGroup eventLoops;
+    private volatile EventLoopGroup relpLoops;
     private volatile boolean stopping;
     private volatile long stopReadingAt;
     private boolean backlogCounted;
     private Logger logger;
     private SyslogMetrics metrics;
     private MessageIntake intake;
+    private RelpSessions relpSessions;
 
     SyslogSource(SyslogConfig config, Clock clock) {
         this.config = config;
@@ -88,13 +100,22 @@ public final class SyslogSource implements SourceTask {
         ProblemLog problems = new ProblemLog(logger);
         metrics = new SyslogMetrics(context.metrics(), queue, openConnections::get);
         intake = new MessageIntake(new RecordFactory(config, clock, metrics, problems), queue, metrics, problems);
+        relpSessions = new RelpSessions(intake, config.maxMessageBytes());
+        relpSessions.forgetEarlierRuns(context.committedPositions());
         SslContext sslContext = sslContext();
         eventLoops = new MultiThreadIoEventLoopGroup(EVENT_LOOP_THREADS,
                 new DefaultThreadFactory("syslog-" + context.sourceName(), true), NioIoHandler.newFactory());
+        if (config.listen().stream().anyMatch(address -> address.transport().isRelp())) {
+            relpLoops = new MultiThreadIoEventLoopGroup(EVENT_LOOP_THREADS,
+                    new DefaultThreadFactory("relp-" + context.sourceName(), true), NioIoHandler.newFactory());
+            metrics.relpUnacknowledged(context.metrics(), relpSessions::unacknowledged);
+        }
         for (ListenAddress address : config.listen()) {
-            ChannelFuture bound = address.transport() == Transport.UDP
+            Transport transport = address.transport();
+            ChannelFuture bound = transport == Transport.UDP
                     ? udpBootstrap().bind(address.socketAddress())
-                    : streamBootstrap(address.transport(), sslContext).bind(address.socketAddress());
+                    : streamBootstrap(transport, sslContext, transport.isRelp() ? relpLoops : eventLoops)
+                            .bind(address.socketAddress());
             bound.awaitUninterruptibly();
             if (!bound.isSuccess()) {
                 throw new IOException("cannot listen on " + address + ": " + bound.cause().getMessage(), bound.cause());
@@ -146,7 +167,7 @@ public final class SyslogSource implements SourceTask {
     }
 
     private SslContext sslContext() throws IOException {
-        if (config.listen().stream().noneMatch(address -> address.transport() == Transport.TLS)) {
+        if (config.listen().stream().noneMatch(address -> address.transport().isTls())) {
             return null;
         }
         try {
@@ -172,9 +193,9 @@ public final class SyslogSource implements SourceTask {
                 .handler(new DatagramHandler(intake, config.maxMessageBytes()));
     }
 
-    private ServerBootstrap streamBootstrap(Transport transport, SslContext sslContext) {
+    private ServerBootstrap streamBootstrap(Transport transport, SslContext sslContext, EventLoopGroup loops) {
         return new ServerBootstrap()
-                .group(eventLoops)
+                .group(loops)
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 // A sender's close then reaches the decoder apart from a close by this side.
@@ -184,17 +205,23 @@ public final class SyslogSource implements SourceTask {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        if (!admit(channel)) {
+                        if (!admit(channel, transport.isRelp())) {
                             return;
                         }
                         if (config.idleTimeout() != null) {
                             channel.pipeline().addLast(new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0,
                                     TimeUnit.MILLISECONDS));
                         }
-                        if (transport == Transport.TLS) {
+                        if (transport.isTls()) {
                             SslHandler tls = sslContext.newHandler(channel.alloc());
                             tls.setHandshakeTimeoutMillis(TLS_HANDSHAKE_TIMEOUT_MILLIS);
                             channel.pipeline().addLast(tls);
+                        }
+                        if (transport.isRelp()) {
+                            RelpSession session = new RelpSession(transport, intake, relpSessions, SyslogSource.this::pause);
+                            channel.pipeline().addLast(new RelpFrameDecoder(config.maxMessageBytes(), session,
+                                    metrics.connectionBufferedBytes), session);
+                            return;
                         }
                         StreamHandler handler = new StreamHandler(transport, intake, config.maxMessageBytes(),
                                 SyslogSource.this::pause);
@@ -204,8 +231,12 @@ public final class SyslogSource implements SourceTask {
                 });
     }
 
-    /** Counts the connection in, or closes it when {@code max_connections} are open. */
-    private boolean admit(SocketChannel channel) {
+    /**
+     * Counts the connection in, or closes it when {@code max_connections} are open. A RELP session is
+     * not among the connections a stop reads on and cuts: it stops reading at once and is closed in
+     * {@link #close}, once answered.
+     */
+    private boolean admit(SocketChannel channel, boolean relp) {
         if (openConnections.incrementAndGet() > config.maxConnections()) {
             openConnections.decrementAndGet();
             intake.metrics().connectionsRejected.increment();
@@ -215,7 +246,9 @@ public final class SyslogSource implements SourceTask {
             channel.close();
             return false;
         }
-        openChannels.add(channel);
+        if (!relp) {
+            openChannels.add(channel);
+        }
         channel.closeFuture().addListener(closed -> {
             openChannels.remove(channel);
             openConnections.decrementAndGet();
@@ -236,8 +269,13 @@ public final class SyslogSource implements SourceTask {
         for (Channel channel : pausedChannels) {
             if (pausedChannels.remove(channel)) {
                 channel.eventLoop().execute(() -> {
-                    channel.config().setAutoRead(true);
-                    channel.pipeline().fireUserEventTriggered(SyslogFrameDecoder.DECODE_HELD_MESSAGES);
+                    RelpSession relp = channel.pipeline().get(RelpSession.class);
+                    if (relp != null) {
+                        relp.resumeFromQueue();
+                    } else {
+                        channel.config().setAutoRead(true);
+                        channel.pipeline().fireUserEventTriggered(SyslogFrameDecoder.DECODE_HELD_MESSAGES);
+                    }
                 });
             }
         }
@@ -338,7 +376,20 @@ public final class SyslogSource implements SourceTask {
         }
     }
 
-    /** Closes the listeners at once; the open connections are read on in {@link #drainAfterStop}. */
+    /** Tells the RELP sessions which of their messages committed, so that they acknowledge them. */
+    @Override
+    public void committed(Map<String, Position> positions) {
+        RelpSessions sessions = relpSessions;
+        if (sessions != null) {
+            sessions.committed(positions);
+        }
+    }
+
+    /**
+     * Closes the listeners at once; the open TCP and TLS connections are read on in
+     * {@link #drainAfterStop}; RELP sessions stop reading at once, as their senders keep what was
+     * not acknowledged.
+     */
     @Override
     public void stop() {
         if (stopping) {
@@ -347,6 +398,9 @@ public final class SyslogSource implements SourceTask {
         stopReadingAt = System.nanoTime() + STOP_READING_NANOS;
         stopping = true;
         closeListeners();
+        if (relpSessions != null) {
+            relpSessions.stopReading();
+        }
         queue.wakeUp();
     }
 
@@ -356,9 +410,17 @@ public final class SyslogSource implements SourceTask {
         }
     }
 
-    /** After a drain the event loops have ended; otherwise (a failed start or poll) the connections are cut here. */
+    /**
+     * After a drain the event loops have ended; otherwise (a failed start or poll) the connections are
+     * cut here. RELP sessions are answered for what the agent took, then closed with a
+     * {@code serverclose}.
+     */
     @Override
-    public void close() {
+    public void close() throws InterruptedException {
+        EventLoopGroup relp = relpLoops;
+        if (relp != null) {
+            closeRelpSessions(relp);
+        }
         EventLoopGroup loops = eventLoops;
         if (loops == null) {
             return;
@@ -368,6 +430,14 @@ public final class SyslogSource implements SourceTask {
             cutOpenConnections("as the source closes");
         }
         loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    private void closeRelpSessions(EventLoopGroup relp) throws InterruptedException {
+        closeListeners();
+        relpSessions.stopReading();
+        List<SourceRecord> notTaken = queue.take(Integer.MAX_VALUE, 0, TimeUnit.MILLISECONDS);
+        relpSessions.closeAll(notTaken, STOP_ACKNOWLEDGE_NANOS);
+        relp.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
     /** The addresses listened on, in {@code listen} order, with the ports the system picked for port 0. */

@@ -28,7 +28,7 @@ final class SyslogAgent implements AutoCloseable {
     private static final Pattern HTTP_LINE = Pattern.compile("Serving /metrics and /health on (http://\\S+)");
 
     private final TestAgent agent;
-    private final AgentProcess process;
+    private AgentProcess process;
     private final String topic;
 
     private SyslogAgent(TestAgent agent, AgentProcess process, String topic) {
@@ -112,6 +112,24 @@ final class SyslogAgent implements AutoCloseable {
     /** Every committed record of the source's topic. */
     List<ConsumerRecord<byte[], byte[]>> readAll() {
         return agent.readAll(topic);
+    }
+
+    /**
+     * SIGKILL, as a crash would, then starts the agent again on the same config and waits until it
+     * listens; its addresses must have fixed ports for senders to find it again.
+     */
+    void crashAndRestart() {
+        TestAgent.crash(process);
+        AgentProcess restarted = agent.start();
+        process = restarted;
+        try {
+            await().atMost(TestAgent.STARTUP_TIMEOUT).until(() -> !restarted.isAlive() || !listeningLines(restarted).isEmpty());
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the restarted agent did not listen within " + TestAgent.STARTUP_TIMEOUT + tail(), e);
+        }
+        if (!restarted.isAlive()) {
+            throw new AssertionError("the restarted agent exited at its start" + tail());
+        }
     }
 
     /** SIGTERM, then waits for a graceful exit (code 0). */

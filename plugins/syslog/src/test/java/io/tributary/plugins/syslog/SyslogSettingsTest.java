@@ -72,7 +72,7 @@ class SyslogSettingsTest {
                 idle_timeout: 500ms
                 lsiten: x
                 """)).containsExactly(
-                "<settings>:2:1: listen: \"http://x:1\" is not an address like udp://0.0.0.0:514: the scheme must be udp, tcp or tls, not http",
+                "<settings>:2:1: listen: \"http://x:1\" is not an address like udp://0.0.0.0:514: the scheme must be udp, tcp, tls, relp, relp+tls, not http",
                 "<settings>:2:1: listen: \"tcp://nohost\" is not an address like udp://0.0.0.0:514: it needs a host and a port",
                 "<settings>:2:1: listen: lists udp://0.0.0.0:514 twice",
                 "<settings>:2:1: listen: \"tcp://h:70000\" has a port above 65535",
@@ -92,7 +92,7 @@ class SyslogSettingsTest {
     void topicAndListenAreRequired() {
         assertThat(errors("format: raw\n")).containsExactly(
                 "<settings>:1:1: missing required setting \"topic\"",
-                "<settings>:1:1: listen: must list at least one address like udp://0.0.0.0:514, tcp://0.0.0.0:514 or tls://0.0.0.0:6514");
+                "<settings>:1:1: listen: must list at least one address like udp://0.0.0.0:514, tcp://0.0.0.0:514, tls://0.0.0.0:6514 or relp://0.0.0.0:2514");
     }
 
     @Test
@@ -114,8 +114,8 @@ class SyslogSettingsTest {
                 topic: t
                 listen: tls://0.0.0.0:6514
                 """)).containsExactly(
-                "<settings>:1:1: tls.cert: is required for tls:// addresses in listen",
-                "<settings>:1:1: tls.key: is required for tls:// addresses in listen");
+                "<settings>:1:1: tls.cert: is required for tls:// and relp+tls:// addresses in listen",
+                "<settings>:1:1: tls.key: is required for tls:// and relp+tls:// addresses in listen");
         assertThat(errors("""
                 topic: t
                 listen: tls://0.0.0.0:6514
@@ -161,7 +161,7 @@ class SyslogSettingsTest {
                 tls:
                   cert: %s
                   key: %s
-                """.formatted(cert, cert))).containsExactly("<settings>:3:1: tls: is set but listen has no tls:// address");
+                """.formatted(cert, cert))).containsExactly("<settings>:3:1: tls: is set but listen has no tls:// or relp+tls:// address");
     }
 
     @Test
