@@ -83,6 +83,24 @@ class RelpSourceTest {
     }
 
     @Test
+    void relpOverTlsTakesTheTlsSettingsAndAcknowledgesAfterTheCommit() throws Exception {
+        TestCertificate server = TestCertificate.create(dir, "server");
+        TaskDriver driver = start("listen: relp+tls://127.0.0.1:0\ntls:\n  cert: " + server.certPem + "\n  key: "
+                + server.keyPem, Map.of());
+        RelpTestClient client = new RelpTestClient(server.clientContext(server, false).getSocketFactory()
+                .createSocket("127.0.0.1", source.boundAddresses().get(0).port()));
+        toClose.add(client);
+
+        client.open();
+        client.syslog("<13>1 - h app - - - over tls");
+        assertThat(text(driver.pollUntil(1, WAIT).get(0).value())).contains("\"message\":\"over tls\"");
+        driver.commitAll();
+
+        assertThat(client.read(WAIT)).isEqualTo(new Frame(2, "rsp", "200 OK"));
+        assertThat(context.counter("syslog.relp_tls.messages")).isEqualTo(1);
+    }
+
+    @Test
     void aFullQueueStopsReadingTheSessionSoItsSendersWindowFillsAndMemoryStaysBounded() throws Exception {
         TaskDriver driver = start("listen: relp://127.0.0.1:0\nqueue_max_messages: 10", Map.of());
         RelpTestClient client = connect();

@@ -27,7 +27,12 @@ final class RelpTestClient implements AutoCloseable {
     }
 
     RelpTestClient(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(new Socket("127.0.0.1", port));
+    }
+
+    /** Over a socket already connected, e.g. a TLS one. */
+    RelpTestClient(Socket socket) throws IOException {
+        this.socket = socket;
         in = socket.getInputStream();
         out = socket.getOutputStream();
     }
