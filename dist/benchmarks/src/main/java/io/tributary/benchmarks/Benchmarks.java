@@ -22,13 +22,13 @@ import java.util.stream.Stream;
  * jar.
  *
  * <pre>
- * java -jar tributary-benchmarks.jar [--quick] [--profile] [--cases file,syslog,syslog-udp,jdbc,jdbc-lag,latency,memory]
+ * java -jar tributary-benchmarks.jar [--quick] [--profile] [--cases file,syslog,syslog-relp,syslog-udp,jdbc,jdbc-lag,latency,memory]
  * </pre>
  * {@code --quick}: one run per case at small sizes, for developing the harness; {@code --profile}:
  * flight recordings of every agent run in {@code jfr/}; {@code --cases}: only these cases.
  */
 public final class Benchmarks {
-    static final List<String> CASES = List.of("file", "syslog", "syslog-udp", "jdbc", "jdbc-lag", "latency", "memory");
+    static final List<String> CASES = List.of("file", "syslog", "syslog-relp", "syslog-udp", "jdbc", "jdbc-lag", "latency", "memory");
 
     /* The broker as in production (both compilers), not the test kit's quick-starting C1-only JVM. */
     private static final List<String> BROKER_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=4", "-Xmx1g");
@@ -123,7 +123,8 @@ public final class Benchmarks {
         try {
             switch (name) {
                 case "file" -> new FileThroughputCase(session, report).run();
-                case "syslog" -> new SyslogCase(session, report).run();
+                case "syslog" -> new SyslogCase(session, report, SyslogCase.Protocol.TCP).run();
+                case "syslog-relp" -> new SyslogCase(session, report, SyslogCase.Protocol.RELP).run();
                 case "syslog-udp" -> new UdpLossCase(session, report).run();
                 case "jdbc" -> new JdbcCase(session, report).run();
                 case "jdbc-lag" -> new JdbcLagCase(session, report).run();
