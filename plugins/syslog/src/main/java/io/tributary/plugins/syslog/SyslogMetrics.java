@@ -23,6 +23,8 @@ final class SyslogMetrics {
     final Counter connectionsIdleClosed;
     final Counter relpRefused;
     final Counter relpResent;
+    final Counter spooled;
+    final Counter spoolFull;
     /** What the TCP and TLS connections hold of messages not handed on yet; their decoders keep it. */
     final LongAdder connectionBufferedBytes = new LongAdder();
 
@@ -58,11 +60,22 @@ final class SyslogMetrics {
                 "RELP commands answered 500: a message over max_message_bytes, or sent before open offered syslog");
         relpResent = metrics.counter("syslog.relp.resent",
                 "RELP messages a sender sent again on a new session although they had committed: duplicates in Kafka");
+        spooled = metrics.counter("syslog.spool.spooled",
+                "UDP/TCP/TLS messages written to the disk spool because the queue was full or the spool not yet drained");
+        spoolFull = metrics.counter("syslog.spool.full",
+                "Messages that found the spool at max_bytes: UDP ones dropped, TCP/TLS connections paused");
         metrics.gauge("syslog.connections.buffered_bytes",
                 "Bytes the TCP/TLS connections hold of messages not queued yet", connectionBufferedBytes::sum);
         metrics.gauge("syslog.connections.open", "TCP/TLS connections open", openConnections);
         metrics.gauge("syslog.queue.messages", "Messages received and not yet handed to the agent", queue::size);
         metrics.gauge("syslog.queue.bytes", "Bytes of the records in the queue", queue::bytes);
+    }
+
+    /** Only with a spool. */
+    void spool(PluginMetrics metrics, Spool spool) {
+        metrics.gauge("syslog.spool.bytes", "Bytes in the disk spool", spool::bytes);
+        metrics.gauge("syslog.spool.messages", "Messages in the disk spool, those sent and not yet committed included",
+                spool::messages);
     }
 
     /** Only with a RELP listener. */

@@ -34,7 +34,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -87,6 +90,9 @@ public final class SyslogSource implements SourceTask {
     private SyslogMetrics metrics;
     private MessageIntake intake;
     private RelpSessions relpSessions;
+    /** {@code null} without {@code spool}. */
+    private Spool spool;
+    private ScheduledExecutorService spoolSync;
 
     SyslogSource(SyslogConfig config, Clock clock) {
         this.config = config;
@@ -99,7 +105,8 @@ public final class SyslogSource implements SourceTask {
         logger = context.logger();
         ProblemLog problems = new ProblemLog(logger);
         metrics = new SyslogMetrics(context.metrics(), queue, openConnections::get);
-        intake = new MessageIntake(new RecordFactory(config, clock, metrics, problems), queue, metrics, problems);
+        openSpool(context);
+        intake = new MessageIntake(new RecordFactory(config, clock, metrics, problems), queue, spool, metrics, problems);
         relpSessions = new RelpSessions(intake, config.maxMessageBytes());
         relpSessions.forgetEarlierRuns(context.committedPositions());
         SslContext sslContext = sslContext();
@@ -134,6 +141,34 @@ public final class SyslogSource implements SourceTask {
         List<InetSocketAddress> udpSockets = udpSockets();
         if (!udpSockets.isEmpty() && KernelSockets.available()) {
             metrics.udpReceiveBufferDrops(context.metrics(), () -> kernelDrops(udpSockets));
+        }
+    }
+
+    /**
+     * Opens the spool, if configured, and syncs its batch every {@link Spool#SYNC_INTERVAL_MILLIS} on a
+     * thread of its own, so that no event loop waits for the disk.
+     */
+    private void openSpool(SourceContext context) throws IOException {
+        if (config.spool() == null) {
+            return;
+        }
+        Path dir = config.spool().dir() != null ? config.spool().dir() : context.dataDir().resolve("spool");
+        spool = Spool.open(dir, config.topic(), config.spool().maxBytes());
+        metrics.spool(context.metrics(), spool);
+        if (spool.messages() > 0) {
+            logger.info("The spool {} holds {} messages ({} bytes) from before: they are sent first", spool.path(),
+                    spool.messages(), spool.bytes());
+        }
+        spoolSync = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("spool-" + context.sourceName(), true));
+        spoolSync.scheduleWithFixedDelay(this::syncSpool, Spool.SYNC_INTERVAL_MILLIS, Spool.SYNC_INTERVAL_MILLIS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void syncSpool() {
+        try {
+            spool.flush();
+        } catch (IOException | RuntimeException e) {
+            intake.problems().warn("spool", "Cannot write to the spool " + spool.path() + ": " + e.getMessage());
         }
     }
 
@@ -282,12 +317,17 @@ public final class SyslogSource implements SourceTask {
     }
 
     @Override
-    public List<SourceRecord> poll() throws InterruptedException {
+    public List<SourceRecord> poll() throws InterruptedException, IOException {
         if (stopping) {
             return drainAfterStop();
         }
-        List<SourceRecord> records = queue.take(MAX_RECORDS_PER_POLL, POLL_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-        if (!pausedChannels.isEmpty() && queue.isBelowLowWater() && !stopping) {
+        boolean spooled = spool != null && spool.hasReadable();
+        List<SourceRecord> records = queue.take(MAX_RECORDS_PER_POLL, spooled ? 0 : POLL_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        if (records.isEmpty() && spooled) {
+            // The queue holds only what is older than the spool: once it is empty, the spool's turn.
+            records = spool.next();
+        }
+        if (!pausedChannels.isEmpty() && queue.isBelowLowWater() && (spool == null || !spool.isAboveHalf()) && !stopping) {
             resumePausedChannels();
         }
         return records;
@@ -376,9 +416,21 @@ public final class SyslogSource implements SourceTask {
         }
     }
 
-    /** Tells the RELP sessions which of their messages committed, so that they acknowledge them. */
+    /**
+     * Tells the RELP sessions which of their messages committed, so that they acknowledge them, and
+     * the spool which of its elements it may remove.
+     */
     @Override
     public void committed(Map<String, Position> positions) {
+        Position spooled = positions.get(Spool.STREAM);
+        if (spooled != null && spool != null) {
+            try {
+                spool.committed(spooled.getLong(Spool.POSITION_ELEMENT));
+            } catch (IOException e) {
+                intake.problems().warn("spool", "Cannot remove what committed from the spool " + spool.path() + ": "
+                        + e.getMessage() + "; it is sent again after a restart");
+            }
+        }
         RelpSessions sessions = relpSessions;
         if (sessions != null) {
             sessions.committed(positions);
@@ -416,20 +468,30 @@ public final class SyslogSource implements SourceTask {
      * {@code serverclose}.
      */
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws InterruptedException, IOException {
         EventLoopGroup relp = relpLoops;
         if (relp != null) {
             closeRelpSessions(relp);
         }
         EventLoopGroup loops = eventLoops;
-        if (loops == null) {
+        if (loops != null) {
+            if (!loops.isShuttingDown()) {
+                closeListeners();
+                cutOpenConnections("as the source closes");
+            }
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        closeSpool();
+    }
+
+    /** After the listeners ended: what is spooled and not handed over stays on disk for the next start. */
+    private void closeSpool() throws IOException, InterruptedException {
+        if (spool == null) {
             return;
         }
-        if (!loops.isShuttingDown()) {
-            closeListeners();
-            cutOpenConnections("as the source closes");
-        }
-        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        spoolSync.shutdown();
+        spoolSync.awaitTermination(5, TimeUnit.SECONDS);
+        spool.close();
     }
 
     private void closeRelpSessions(EventLoopGroup relp) throws InterruptedException {

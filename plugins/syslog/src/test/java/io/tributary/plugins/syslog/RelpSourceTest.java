@@ -3,7 +3,6 @@ package io.tributary.plugins.syslog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.tributary.agent.config.YamlSettings;
 import io.tributary.api.Checkpoint;
 import io.tributary.api.Position;
 import io.tributary.api.SourceRecord;
@@ -11,36 +10,18 @@ import io.tributary.plugins.syslog.RelpTestClient.Frame;
 import io.tributary.testkit.RecordingSourceContext;
 import io.tributary.testkit.TaskDriver;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The RELP listener against a client that speaks as librelp's does, frame by frame. */
-class RelpSourceTest {
+class RelpSourceTest extends SourceTestSupport {
     private static final Duration WAIT = Duration.ofSeconds(10);
     /** How long a test waits to be sure an answer does not come. */
     private static final Duration SILENCE = Duration.ofMillis(300);
-
-    @TempDir
-    Path dir;
-
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private RecordingSourceContext context;
-    private SyslogSource source;
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
 
     @Test
     void openIsAnsweredWithTheOffersLibrelpsServerMakes() throws Exception {
@@ -303,7 +284,7 @@ class RelpSourceTest {
         return Long.toHexString(crc.getValue());
     }
 
-    private List<SourceRecord> pollUntil(int count) throws InterruptedException {
+    private List<SourceRecord> pollUntil(int count) throws Exception {
         List<SourceRecord> records = new ArrayList<>();
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (records.size() < count && System.nanoTime() < deadline) {
@@ -314,18 +295,7 @@ class RelpSourceTest {
     }
 
     private TaskDriver start(String yaml, Map<String, Position> committed) {
-        source = new SyslogSource(config(yaml), SyslogParserTest.NOW);
-        context = new RecordingSourceContext("syslog", dir.resolve("data"), committed);
-        TaskDriver driver = TaskDriver.start(source, context);
-        toClose.add(driver);
-        return driver;
-    }
-
-    private static SyslogConfig config(String yaml) {
-        YamlSettings settings = YamlSettings.parse("topic: logs.syslog\n" + yaml + "\n");
-        SyslogConfig config = SyslogConfig.read(settings);
-        assertThat(settings.finish()).isEmpty();
-        return config;
+        return startSource(yaml, committed);
     }
 
     private RelpTestClient connect() throws Exception {

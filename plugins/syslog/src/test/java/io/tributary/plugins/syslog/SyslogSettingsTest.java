@@ -26,7 +26,7 @@ class SyslogSettingsTest {
         assertThat(config).isEqualTo(new SyslogConfig("logs.syslog",
                 List.of(new ListenAddress(Transport.UDP, "0.0.0.0", 5514)), Format.AUTO, Framing.AUTO, 65536, 200,
                 RecordKey.HOSTNAME, ZoneId.systemDefault(), 8L * 1024 * 1024, 10_000, 4 * 1024 * 1024, null, null, null,
-                null));
+                null, null));
     }
 
     @Test
@@ -52,7 +52,7 @@ class SyslogSettingsTest {
         assertThat(config).isEqualTo(new SyslogConfig("logs.syslog",
                 List.of(new ListenAddress(Transport.UDP, "::", 514), new ListenAddress(Transport.TCP, "127.0.0.1", 0)),
                 Format.RFC5424, Framing.OCTET_COUNTING, 8192, 5, RecordKey.APP_NAME, ZoneId.of("Europe/Berlin"),
-                1024 * 1024, 100, 16 * 1024 * 1024, Duration.ofMinutes(10), null, null, null));
+                1024 * 1024, 100, 16 * 1024 * 1024, Duration.ofMinutes(10), null, null, null, null));
         assertThat(config.listen().get(0)).hasToString("udp://[::]:514");
     }
 
