@@ -46,7 +46,18 @@ final class SyslogAgent implements AutoCloseable {
      * @param sourceSettings further YAML lines of the source, each indented by four spaces
      */
     static SyslogAgent start(Path dir, String id, List<String> listen, String sourceSettings) {
-        TestAgent agent = TestAgent.in(dir).plugin(TestAgent.builtPluginZip()).write(id, Map.of("http", "127.0.0.1:0"), """
+        return start(TestAgent.in(dir), Map.of(), id, listen, sourceSettings);
+    }
+
+    /**
+     * As {@link #start(Path, String, List, String)}, with a test agent of its own (on another broker,
+     * say) and further {@code agent} settings.
+     */
+    static SyslogAgent start(TestAgent base, Map<String, String> agentSettings, String id, List<String> listen,
+                             String sourceSettings) {
+        Map<String, String> settings = new java.util.HashMap<>(agentSettings);
+        settings.put("http", "127.0.0.1:0");
+        TestAgent agent = base.plugin(TestAgent.builtPluginZip()).write(id, settings, """
                 sources:
                   syslog:
                     type: syslog

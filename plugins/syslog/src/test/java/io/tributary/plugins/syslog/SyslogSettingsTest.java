@@ -107,6 +107,30 @@ class SyslogSettingsTest {
     }
 
     @Test
+    void spoolTakesADirAndABoundAndIsRefusedWhereOnlyRelpListens() {
+        YamlSettings settings = YamlSettings.parse("topic: t\nlisten: udp://0.0.0.0:514\nspool: { dir: /var/spool/t, max_bytes: 2GiB }\n");
+        assertThat(SyslogConfig.read(settings).spool())
+                .isEqualTo(new SyslogConfig.SpoolSettings(Path.of("/var/spool/t"), 2L * 1024 * 1024 * 1024));
+        assertThat(settings.finish()).isEmpty();
+        assertThat(SyslogConfig.read(YamlSettings.parse("topic: t\nlisten: udp://0.0.0.0:514\nspool: {}\n")).spool())
+                .isEqualTo(new SyslogConfig.SpoolSettings(null, SyslogConfig.DEFAULT_SPOOL_MAX_BYTES));
+
+        assertThat(errors("""
+                topic: t
+                listen: udp://0.0.0.0:514
+                spool:
+                  max_bytes: 512KiB
+                """)).containsExactly(
+                "<settings>:4:3: spool.max_bytes: must be at least 1MiB and max_message_bytes (65536 bytes), got 524288 bytes");
+        assertThat(errors("""
+                topic: t
+                listen: relp://0.0.0.0:2514
+                spool: {}
+                """)).containsExactly("<settings>:3:1: spool: is set but listen has no udp://, tcp:// or tls:// address"
+                + " (RELP senders keep what was not acknowledged themselves)");
+    }
+
+    @Test
     void tlsListenerNeedsReadableCertAndKey(@TempDir Path dir) throws Exception {
         Path cert = Files.writeString(dir.resolve("cert.pem"), "x");
 
