@@ -29,12 +29,12 @@ import io.tributary.api.SourceRecord;
 import io.tributary.api.SourceTask;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -146,7 +146,8 @@ public final class SyslogSource implements SourceTask {
 
     /**
      * Opens the spool, if configured, and syncs its batch every {@link Spool#SYNC_INTERVAL_MILLIS} on a
-     * thread of its own, so that no event loop waits for the disk.
+     * thread of its own: an event loop writes only a full batch (64 KiB), so a trickle of messages
+     * never waits for the disk.
      */
     private void openSpool(SourceContext context) throws IOException {
         if (config.spool() == null) {
