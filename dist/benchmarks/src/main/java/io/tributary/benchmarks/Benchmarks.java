@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * flight recordings of every agent run in {@code jfr/}; {@code --cases}: only these cases.
  */
 public final class Benchmarks {
-    static final List<String> CASES = List.of("file", "isolation", "syslog", "syslog-udp", "jdbc", "jdbc-lag", "latency", "memory", "journald");
+    static final List<String> CASES = List.of("file", "isolation", "syslog", "syslog-udp", "jdbc", "jdbc-lag", "latency", "memory", "journald", "syslog-relp");
 
     /* The broker as in production (both compilers), not the test kit's quick-starting C1-only JVM. */
     private static final List<String> BROKER_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=4", "-Xmx1g");

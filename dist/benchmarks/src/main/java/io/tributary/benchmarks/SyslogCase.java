@@ -17,7 +17,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 /**
  * Case 3: RFC 5424 messages over one TCP connection (newline framing) into Kafka, by Tributary's
  * syslog source and by rsyslog's {@code imptcp} and {@code omkafka} writing the same JSON fields,
- * in batches of up to the same size. Each contender first gets warm-up messages that are not
+ * in batches of up to the same size. Case 3b: the same over one RELP session, into Tributary's
+ * {@code relp://} listener and into rsyslog's {@code imrelp}, from {@link RelpSender}. Each contender first gets warm-up messages that are not
  * measured: a daemon's rate is its steady state, and the agent's JIT compilers take seconds of both
  * cores to get there.
  *
@@ -26,16 +27,48 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * broker spend on each message.
  */
 final class SyslogCase {
-    static final String TRIBUTARY = "Tributary syslog";
-    static final String RSYSLOG = "rsyslog imptcp → omkafka";
+    /** How the messages reach the contenders. */
+    enum Protocol {
+        TCP("Tributary syslog", "rsyslog imptcp → omkafka", "3. syslog TCP → Kafka vs rsyslog", "tcp", """
+                module(load="imptcp")
+                input(type="imptcp" address="127.0.0.1" port="%2$d" ruleset="toKafka")
+                """),
+        /**
+         * imrelp acknowledges a message once rsyslog queued it; Tributary once its Kafka transaction
+         * committed, so the sender's window and the commit interval bound its rate.
+         */
+        RELP("Tributary syslog relp://", "rsyslog imrelp → omkafka", "3b. syslog RELP → Kafka vs rsyslog (one session, "
+                + "window " + RelpSender.WINDOW + "; imrelp acknowledges on receipt, Tributary after the Kafka commit)",
+                "relp", """
+                module(load="imrelp")
+                input(type="imrelp" address="127.0.0.1" port="%2$d" ruleset="toKafka")
+                """);
+
+        final String tributary;
+        final String rsyslog;
+        final String caseName;
+        final String scheme;
+        final String rsyslogInput;
+
+        Protocol(String tributary, String rsyslog, String caseName, String scheme, String rsyslogInput) {
+            this.tributary = tributary;
+            this.rsyslog = rsyslog;
+            this.caseName = caseName;
+            this.scheme = scheme;
+            this.rsyslogInput = rsyslogInput;
+        }
+    }
+
+    static final String TRIBUTARY = Protocol.TCP.tributary;
+    static final String RSYSLOG = Protocol.TCP.rsyslog;
 
     /**
      * librdkafka's default {@code batch.size}, which omkafka runs with; Tributary's producer gets
      * it too, so that both write batches of up to the same size.
      */
     private static final int LIBRDKAFKA_BATCH_SIZE = 1_000_000;
-    private static final String CASE_NAME = "3. syslog TCP → Kafka vs rsyslog (Tributary exactly_once with kafka.producer "
-            + "batch.size " + LIBRDKAFKA_BATCH_SIZE + "; omkafka at librdkafka's defaults, not transactional)";
+    private static final String CASE_SETTINGS = " (Tributary exactly_once with kafka.producer batch.size "
+            + LIBRDKAFKA_BATCH_SIZE + "; omkafka at librdkafka's defaults, not transactional)";
     private static final String TARGET = "≥ 1.00×";
     private static final Duration STALL = Duration.ofSeconds(60);
     private static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(30);
@@ -47,9 +80,8 @@ final class SyslogCase {
      */
     private static final String RSYSLOG_CONFIG = """
             global(workDirectory="%1$s")
-            module(load="imptcp")
+            %5$s
             module(load="omkafka")
-            input(type="imptcp" address="127.0.0.1" port="%2$d" ruleset="toKafka")
             template(name="tributaryJson" type="list" option.jsonf="on") {
               property(outname="timestamp" name="timereported" dateFormat="rfc3339" format="jsonf")
               property(outname="hostname" name="hostname" format="jsonf")
@@ -69,10 +101,12 @@ final class SyslogCase {
 
     private final Session session;
     private final Report report;
+    private final Protocol protocol;
 
-    SyslogCase(Session session, Report report) {
+    SyslogCase(Session session, Report report, Protocol protocol) {
         this.session = session;
         this.report = report;
+        this.protocol = protocol;
     }
 
     void run() {
@@ -84,21 +118,22 @@ final class SyslogCase {
         Figures figures = new Figures();
         for (int run = 1; run <= session.scale().runs(); run++) {
             String suffix = "r" + run;
-            figures.measure(TRIBUTARY, () -> tributary(messages, suffix));
+            figures.measure(protocol.tributary, () -> tributary(messages, suffix));
             if (missingRsyslog == null) {
-                figures.measure(RSYSLOG, () -> rsyslog(messages, suffix));
+                figures.measure(protocol.rsyslog, () -> rsyslog(messages, suffix));
             }
         }
+        String caseName = protocol.caseName + CASE_SETTINGS;
         if (missingRsyslog != null) {
-            report.add(Row.skipped(CASE_NAME, TARGET, missingRsyslog));
+            report.add(Row.skipped(caseName, TARGET, missingRsyslog));
             return;
         }
-        report.add(figures.compare(CASE_NAME, TRIBUTARY, RSYSLOG, 1.0,
+        report.add(figures.compare(caseName, protocol.tributary, protocol.rsyslog, 1.0,
                 figure -> String.format("%,.0f msg/s", figure)));
     }
 
     private double tributary(int messages, String suffix) {
-        String name = "syslog-" + suffix;
+        String name = "syslog-" + protocol.scheme + "-" + suffix;
         String topic = "bench-" + name;
         int port = FileThroughputCase.freePort();
         session.topics().create(topic);
@@ -107,9 +142,9 @@ final class SyslogCase {
                   syslog:
                     type: syslog
                     topic: %s
-                    listen: ["tcp://127.0.0.1:%d"]
+                    listen: ["%s://127.0.0.1:%d"]
                     framing: newline
-                """.formatted(topic, port);
+                """.formatted(topic, protocol.scheme, port);
         try (Agent agent = Agent.start(session, session.runDir(name), "bench-" + name, Map.of(),
                 Map.of(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(LIBRDKAFKA_BATCH_SIZE)), sources,
                 session.profile(name))) {
@@ -126,7 +161,7 @@ final class SyslogCase {
     }
 
     private double rsyslog(int messages, String suffix) {
-        String name = "rsyslog-" + suffix;
+        String name = "rsyslog-" + protocol.scheme + "-" + suffix;
         String topic = "bench-" + name;
         Path dir = session.runDir(name);
         int port = FileThroughputCase.freePort();
@@ -157,6 +192,10 @@ final class SyslogCase {
      */
     private long warmUp(int port, String topic) {
         int warmUp = session.scale().syslogWarmUpMessages();
+        if (protocol == Protocol.RELP) {
+            // A tenth: a RELP session's rate is bounded by its window, and the JIT is warm well before.
+            warmUp /= 10;
+        }
         send(port, warmUp);
         return session.topics().await(topic, warmUp, STALL).endOffset();
     }
@@ -171,7 +210,8 @@ final class SyslogCase {
             check.awaitSuccess(Duration.ofSeconds(30));
             return null;
         } catch (RuntimeException e) {
-            return "needs the Debian package rsyslog-kafka (apt-get install rsyslog-kafka; it brings rsyslog): "
+            return "needs the Debian package rsyslog-kafka" + (protocol == Protocol.RELP ? " and rsyslog-relp" : "")
+                    + " (apt-get install rsyslog-kafka rsyslog-relp; they bring rsyslog): "
                     + "rsyslogd with omkafka is not usable here: " + Figures.firstLine(e);
         }
     }
@@ -184,14 +224,19 @@ final class SyslogCase {
 
     private void writeConfig(Path config, Path dir, int port, String topic) {
         try {
-            Files.writeString(config, RSYSLOG_CONFIG.formatted(dir, port, session.bootstrapServers(), topic));
+            Files.writeString(config, RSYSLOG_CONFIG.formatted(dir, port, session.bootstrapServers(), topic,
+                    protocol.rsyslogInput.formatted(dir, port)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + config, e);
         }
     }
 
-    /** Sends {@code count} messages as fast as the receiver reads them, once it listens. */
-    private static void send(int port, int count) {
+    /** Sends {@code count} messages as fast as the receiver reads (over RELP: acknowledges) them, once it listens. */
+    private void send(int port, int count) {
+        if (protocol == Protocol.RELP) {
+            RelpSender.send(port, count, LISTEN_TIMEOUT);
+            return;
+        }
         long deadline = System.nanoTime() + LISTEN_TIMEOUT.toNanos();
         while (true) {
             try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);

@@ -3,11 +3,11 @@ package io.tributary.plugins.syslog;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.Locale;
 
 /**
  * One entry of {@code listen}: a transport, a host to bind and a port, written
- * {@code udp://0.0.0.0:514}, {@code tcp://[::]:514} or {@code tls://127.0.0.1:6514}.
+ * {@code udp://0.0.0.0:514}, {@code tcp://[::]:514}, {@code tls://127.0.0.1:6514} or
+ * {@code relp://0.0.0.0:2514}.
  *
  * @param port 0 lets the system pick a free port
  */
@@ -29,12 +29,7 @@ record ListenAddress(Transport transport, String host, int port) {
         if (scheme == null) {
             throw new IllegalArgumentException("the scheme is missing");
         }
-        Transport transport;
-        try {
-            transport = Transport.valueOf(scheme.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the scheme must be udp, tcp or tls, not " + scheme);
-        }
+        Transport transport = Transport.ofScheme(scheme);
         if (uri.getHost() == null || uri.getPort() < 0) {
             throw new IllegalArgumentException("it needs a host and a port");
         }

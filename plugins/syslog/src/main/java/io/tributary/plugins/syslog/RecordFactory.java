@@ -1,5 +1,6 @@
 package io.tributary.plugins.syslog;
 
+import io.tributary.api.Checkpoint;
 import io.tributary.api.SourceRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -61,8 +62,13 @@ final class RecordFactory {
 
     /** The record for {@code message}, received from {@code peer} ({@code ip:port}). */
     SourceRecord toRecord(byte[] message, String peer) {
+        return toRecord(message, peer, null);
+    }
+
+    /** The record for {@code message} advancing {@code checkpoint} ({@code null}: none). */
+    SourceRecord toRecord(byte[] message, String peer, Checkpoint checkpoint) {
         if (format == Format.RAW) {
-            return record(key.needsParsing() ? parsedOrNull(message) : null, peer, message);
+            return record(key.needsParsing() ? parsedOrNull(message) : null, peer, message, checkpoint);
         }
         SyslogMessage parsed;
         try {
@@ -70,9 +76,10 @@ final class RecordFactory {
         } catch (MalformedMessageException e) {
             metrics.parseErrors.increment();
             problems.warn("parse", "Kept a message from " + peer + " unparsed: " + e.getMessage());
-            return record(null, peer, json(null, peer, Text.slice(message, 0, message.length), e.getMessage()));
+            return record(null, peer, json(null, peer, Text.slice(message, 0, message.length), e.getMessage()),
+                    checkpoint);
         }
-        return record(parsed, peer, json(parsed, peer, parsed.messageText(), null));
+        return record(parsed, peer, json(parsed, peer, parsed.messageText(), null), checkpoint);
     }
 
     private SyslogMessage parsedOrNull(byte[] message) {
@@ -83,10 +90,11 @@ final class RecordFactory {
         }
     }
 
-    private SourceRecord record(SyslogMessage parsed, String peer, byte[] value) {
+    private SourceRecord record(SyslogMessage parsed, String peer, byte[] value, Checkpoint checkpoint) {
         return SourceRecord.builder(topic)
                 .key(key.of(parsed, peer))
                 .value(value)
+                .checkpoint(checkpoint)
                 .build();
     }
 

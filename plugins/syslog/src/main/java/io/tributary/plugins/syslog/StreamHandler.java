@@ -93,7 +93,7 @@ final class StreamHandler extends ChannelInboundHandlerAdapter implements FrameP
         ctx.close();
     }
 
-    private static String rootMessage(Throwable cause) {
+    static String rootMessage(Throwable cause) {
         Throwable root = cause;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

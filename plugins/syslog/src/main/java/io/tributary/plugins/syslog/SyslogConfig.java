@@ -17,6 +17,7 @@ import java.util.Set;
  *
  * @param idleTimeout {@code null} when off: silent connections stay open
  * @param tlsClientCa {@code null} unless clients must present a certificate signed by it
+ * @param spool       {@code null} when off
  */
 record SyslogConfig(
         String topic,
@@ -33,7 +34,16 @@ record SyslogConfig(
         Duration idleTimeout,
         Path tlsCert,
         Path tlsKey,
-        Path tlsClientCa) {
+        Path tlsClientCa,
+        SpoolSettings spool) {
+
+    /**
+     * The {@code spool} section.
+     *
+     * @param dir {@code null}: the source's folder under {@code agent.data_dir}
+     */
+    record SpoolSettings(Path dir, long maxBytes) {
+    }
 
     static final String DEFAULT_FORMAT = "auto";
     static final String DEFAULT_FRAMING = "auto";
@@ -63,6 +73,9 @@ record SyslogConfig(
      * CPU than Netty's default of up to 64 KiB, and hold a quarter of the memory per connection.
      */
     static final int READ_BUFFER_BYTES = 16 * 1024;
+
+    static final long DEFAULT_SPOOL_MAX_BYTES = 1024L * 1024 * 1024;
+    static final long MIN_SPOOL_MAX_BYTES = 1024L * 1024;
 
     /** RFC 5424 §6.1: every receiver must take messages of 480 bytes. */
     static final int MIN_MESSAGE_BYTES = 480;
@@ -103,18 +116,38 @@ record SyslogConfig(
         int udpReceiveBufferBytes = readUdpReceiveBuffer(settings, listen);
         Duration idleTimeout = readIdleTimeout(settings);
 
-        boolean tlsListener = listen.stream().anyMatch(address -> address.transport() == Transport.TLS);
+        boolean tlsListener = listen.stream().anyMatch(address -> address.transport().isTls());
         boolean tlsSet = settings.has("tls");
         Settings tls = settings.getSection("tls");
         Path tlsCert = readableFile(tls, "cert", tlsListener);
         Path tlsKey = readableFile(tls, "key", tlsListener);
         Path tlsClientCa = readableFile(tls, "client_ca", false);
         if (tlsSet && !tlsListener && !listen.isEmpty()) {
-            settings.error("tls", "is set but listen has no tls:// address");
+            settings.error("tls", "is set but listen has no tls:// or relp+tls:// address");
         }
+        SpoolSettings spool = readSpool(settings, listen, maxMessageBytes);
         return new SyslogConfig(topic, listen, format, framing, (int) maxMessageBytes, maxConnections, key,
                 timezone, queueMaxBytes, queueMaxMessages, udpReceiveBufferBytes, idleTimeout, tlsCert, tlsKey,
-                tlsClientCa);
+                tlsClientCa, spool);
+    }
+
+    private static SpoolSettings readSpool(Settings settings, List<ListenAddress> listen, long maxMessageBytes) {
+        if (!settings.has("spool")) {
+            return null;
+        }
+        Settings spool = settings.getSection("spool");
+        Path dir = spool.getPath("dir", null);
+        long maxBytes = spool.getSize("max_bytes", DEFAULT_SPOOL_MAX_BYTES);
+        if (maxBytes < Math.max(MIN_SPOOL_MAX_BYTES, maxMessageBytes)) {
+            spool.error("max_bytes", "must be at least 1MiB and max_message_bytes (" + maxMessageBytes + " bytes), got "
+                    + maxBytes + " bytes");
+            maxBytes = DEFAULT_SPOOL_MAX_BYTES;
+        }
+        if (!listen.isEmpty() && listen.stream().allMatch(address -> address.transport().isRelp())) {
+            settings.error("spool", "is set but listen has no udp://, tcp:// or tls:// address (RELP senders keep"
+                    + " what was not acknowledged themselves)");
+        }
+        return new SpoolSettings(dir, maxBytes);
     }
 
     /**
@@ -160,8 +193,8 @@ record SyslogConfig(
     private static List<ListenAddress> readListen(Settings settings) {
         List<String> written = settings.getStringList("listen", List.of());
         if (written.isEmpty()) {
-            settings.error("listen", "must list at least one address like udp://0.0.0.0:514, tcp://0.0.0.0:514"
-                    + " or tls://0.0.0.0:6514");
+            settings.error("listen", "must list at least one address like udp://0.0.0.0:514, tcp://0.0.0.0:514,"
+                    + " tls://0.0.0.0:6514 or relp://0.0.0.0:2514");
             return List.of();
         }
         List<ListenAddress> addresses = new ArrayList<>();
@@ -202,7 +235,7 @@ record SyslogConfig(
         Path path = tls.getPath(key, null);
         if (path == null) {
             if (required) {
-                tls.error(key, "is required for tls:// addresses in listen");
+                tls.error(key, "is required for tls:// and relp+tls:// addresses in listen");
             }
             return null;
         }

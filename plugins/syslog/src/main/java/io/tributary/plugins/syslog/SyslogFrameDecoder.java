@@ -1,10 +1,8 @@
 package io.tributary.plugins.syslog;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslCloseCompletionEvent;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
@@ -24,20 +22,12 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Needs {@code ALLOW_HALF_CLOSURE}: the sender's close then arrives as a
  * {@link ChannelInputShutdownEvent}, apart from a close by this side.
  */
-final class SyslogFrameDecoder extends ByteToMessageDecoder {
-    /** The user event that makes a decoder emit the messages it held while its channel did not read. */
-    static final Object DECODE_HELD_MESSAGES = new Object() {
-        @Override
-        public String toString() {
-            return "DECODE_HELD_MESSAGES";
-        }
-    };
+final class SyslogFrameDecoder extends HoldingDecoder {
     /** Enough digits for any length worth reading; more is garbage. */
     private static final int MAX_LENGTH_DIGITS = 10;
 
     private final int maxMessageBytes;
     private final FrameProblems problems;
-    private final LongAdder bufferedBytes;
     private Framing framing;
     /** Octet counting: the length of the message being read, or -1 while reading the length. */
     private long messageLength = -1;
@@ -48,60 +38,21 @@ final class SyslogFrameDecoder extends ByteToMessageDecoder {
     private boolean failed;
     /** The sender closed its side (TCP FIN, or a TLS close_notify): it wrote everything it meant to. */
     private boolean senderClosed;
-    /** What this decoder holds, as last added to {@link #bufferedBytes}. */
-    private int held;
 
     /** @param bufferedBytes the bytes all connections hold; this decoder adds and removes its own */
     SyslogFrameDecoder(Framing framing, int maxMessageBytes, FrameProblems problems, LongAdder bufferedBytes) {
+        super(bufferedBytes);
         this.framing = framing;
         this.maxMessageBytes = maxMessageBytes;
         this.problems = problems;
-        this.bufferedBytes = bufferedBytes;
-    }
-
-    /** What this connection holds of messages not handed on yet. */
-    int bufferedBytes() {
-        return internalBuffer().readableBytes();
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object message) throws Exception {
-        super.channelRead(ctx, message);
-        trackBufferedBytes();
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-        if (event == DECODE_HELD_MESSAGES) {
-            // Decodes the held bytes as if an empty read had come.
-            channelRead(ctx, Unpooled.EMPTY_BUFFER);
-            return;
-        }
+    void eventArrived(Object event) {
         if (event instanceof ChannelInputShutdownEvent
                 || event instanceof SslCloseCompletionEvent close && close.isSuccess()) {
             senderClosed = true;
         }
-        // On ChannelInputShutdownEvent, ByteToMessageDecoder runs decodeLast before passing the event on.
-        super.userEventTriggered(ctx, event);
-        trackBufferedBytes();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        super.channelInactive(ctx);
-        trackBufferedBytes();
-    }
-
-    @Override
-    protected void handlerRemoved0(ChannelHandlerContext ctx) {
-        bufferedBytes.add(-held);
-        held = 0;
-    }
-
-    private void trackBufferedBytes() {
-        int now = bufferedBytes();
-        bufferedBytes.add(now - held);
-        held = now;
     }
 
     /**

@@ -23,23 +23,31 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import io.tributary.api.Position;
 import io.tributary.api.SourceContext;
 import io.tributary.api.SourceRecord;
 import io.tributary.api.SourceTask;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 
 /**
  * Receives syslog over the {@code listen} addresses on Netty's threads and hands the queued records
- * to the agent in {@link #poll}. Records carry no checkpoint: syslog cannot be replayed.
+ * to the agent in {@link #poll}. Records of UDP, TCP and TLS carry no checkpoint: they cannot be
+ * replayed. Records of RELP carry one of their session's stream, so that {@link #committed} tells
+ * the session which messages to acknowledge; RELP sessions run on event loops of their own, which
+ * live on after the stop until the last acknowledgements went out in {@link #close}.
  */
 public final class SyslogSource implements SourceTask {
     /** One thread accepts and the other reads; two cores' worth is plenty for syslog rates. */
@@ -57,6 +65,11 @@ public final class SyslogSource implements SourceTask {
     private static final long EVENT_LOOP_TASK_MILLIS = 1000;
     /** The largest UDP payload; a bigger receive buffer would never fill. */
     private static final int MAX_DATAGRAM_BYTES = 65_535;
+    /**
+     * How long {@link #close} waits for the commit of what RELP senders sent before the stop, so that
+     * they hear of it and do not send it again; Kafka commits every commit_interval (100 ms by default).
+     */
+    static final long STOP_ACKNOWLEDGE_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** Netty's default, set here so that it is documented: a client silent before its handshake holds a connection this long. */
     static final long TLS_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
@@ -69,12 +82,17 @@ public final class SyslogSource implements SourceTask {
     private final List<ListenAddress> boundAddresses = new ArrayList<>();
     private final List<Channel> listeners = new ArrayList<>();
     private volatile EventLoopGroup eventLoops;
+    private volatile EventLoopGroup relpLoops;
     private volatile boolean stopping;
     private volatile long stopReadingAt;
     private boolean backlogCounted;
     private Logger logger;
     private SyslogMetrics metrics;
     private MessageIntake intake;
+    private RelpSessions relpSessions;
+    /** {@code null} without {@code spool}. */
+    private Spool spool;
+    private ScheduledExecutorService spoolSync;
 
     SyslogSource(SyslogConfig config, Clock clock) {
         this.config = config;
@@ -87,14 +105,24 @@ public final class SyslogSource implements SourceTask {
         logger = context.logger();
         ProblemLog problems = new ProblemLog(logger);
         metrics = new SyslogMetrics(context.metrics(), queue, openConnections::get);
-        intake = new MessageIntake(new RecordFactory(config, clock, metrics, problems), queue, metrics, problems);
+        openSpool(context);
+        intake = new MessageIntake(new RecordFactory(config, clock, metrics, problems), queue, spool, metrics, problems);
+        relpSessions = new RelpSessions(intake, config.maxMessageBytes());
+        relpSessions.forgetEarlierRuns(context.committedPositions());
         SslContext sslContext = sslContext();
         eventLoops = new MultiThreadIoEventLoopGroup(EVENT_LOOP_THREADS,
                 new DefaultThreadFactory("syslog-" + context.sourceName(), true), NioIoHandler.newFactory());
+        if (config.listen().stream().anyMatch(address -> address.transport().isRelp())) {
+            relpLoops = new MultiThreadIoEventLoopGroup(EVENT_LOOP_THREADS,
+                    new DefaultThreadFactory("relp-" + context.sourceName(), true), NioIoHandler.newFactory());
+            metrics.relpUnacknowledged(context.metrics(), relpSessions::unacknowledged);
+        }
         for (ListenAddress address : config.listen()) {
-            ChannelFuture bound = address.transport() == Transport.UDP
+            Transport transport = address.transport();
+            ChannelFuture bound = transport == Transport.UDP
                     ? udpBootstrap().bind(address.socketAddress())
-                    : streamBootstrap(address.transport(), sslContext).bind(address.socketAddress());
+                    : streamBootstrap(transport, sslContext, transport.isRelp() ? relpLoops : eventLoops)
+                            .bind(address.socketAddress());
             bound.awaitUninterruptibly();
             if (!bound.isSuccess()) {
                 throw new IOException("cannot listen on " + address + ": " + bound.cause().getMessage(), bound.cause());
@@ -113,6 +141,35 @@ public final class SyslogSource implements SourceTask {
         List<InetSocketAddress> udpSockets = udpSockets();
         if (!udpSockets.isEmpty() && KernelSockets.available()) {
             metrics.udpReceiveBufferDrops(context.metrics(), () -> kernelDrops(udpSockets));
+        }
+    }
+
+    /**
+     * Opens the spool, if configured, and syncs its batch every {@link Spool#SYNC_INTERVAL_MILLIS} on a
+     * thread of its own: an event loop writes only a full batch (64 KiB), so a trickle of messages
+     * never waits for the disk.
+     */
+    private void openSpool(SourceContext context) throws IOException {
+        if (config.spool() == null) {
+            return;
+        }
+        Path dir = config.spool().dir() != null ? config.spool().dir() : context.dataDir().resolve("spool");
+        spool = Spool.open(dir, config.topic(), config.spool().maxBytes());
+        metrics.spool(context.metrics(), spool);
+        if (spool.messages() > 0) {
+            logger.info("The spool {} holds {} messages ({} bytes) from before: they are sent first", spool.path(),
+                    spool.messages(), spool.bytes());
+        }
+        spoolSync = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("spool-" + context.sourceName(), true));
+        spoolSync.scheduleWithFixedDelay(this::syncSpool, Spool.SYNC_INTERVAL_MILLIS, Spool.SYNC_INTERVAL_MILLIS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void syncSpool() {
+        try {
+            spool.flush();
+        } catch (IOException | RuntimeException e) {
+            intake.problems().warn("spool", "Cannot write to the spool " + spool.path() + ": " + e.getMessage());
         }
     }
 
@@ -146,7 +203,7 @@ public final class SyslogSource implements SourceTask {
     }
 
     private SslContext sslContext() throws IOException {
-        if (config.listen().stream().noneMatch(address -> address.transport() == Transport.TLS)) {
+        if (config.listen().stream().noneMatch(address -> address.transport().isTls())) {
             return null;
         }
         try {
@@ -172,9 +229,9 @@ public final class SyslogSource implements SourceTask {
                 .handler(new DatagramHandler(intake, config.maxMessageBytes()));
     }
 
-    private ServerBootstrap streamBootstrap(Transport transport, SslContext sslContext) {
+    private ServerBootstrap streamBootstrap(Transport transport, SslContext sslContext, EventLoopGroup loops) {
         return new ServerBootstrap()
-                .group(eventLoops)
+                .group(loops)
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 // A sender's close then reaches the decoder apart from a close by this side.
@@ -184,17 +241,23 @@ public final class SyslogSource implements SourceTask {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        if (!admit(channel)) {
+                        if (!admit(channel, transport.isRelp())) {
                             return;
                         }
                         if (config.idleTimeout() != null) {
                             channel.pipeline().addLast(new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0,
                                     TimeUnit.MILLISECONDS));
                         }
-                        if (transport == Transport.TLS) {
+                        if (transport.isTls()) {
                             SslHandler tls = sslContext.newHandler(channel.alloc());
                             tls.setHandshakeTimeoutMillis(TLS_HANDSHAKE_TIMEOUT_MILLIS);
                             channel.pipeline().addLast(tls);
+                        }
+                        if (transport.isRelp()) {
+                            RelpSession session = new RelpSession(transport, intake, relpSessions, SyslogSource.this::pause);
+                            channel.pipeline().addLast(new RelpFrameDecoder(config.maxMessageBytes(), session,
+                                    metrics.connectionBufferedBytes), session);
+                            return;
                         }
                         StreamHandler handler = new StreamHandler(transport, intake, config.maxMessageBytes(),
                                 SyslogSource.this::pause);
@@ -204,8 +267,12 @@ public final class SyslogSource implements SourceTask {
                 });
     }
 
-    /** Counts the connection in, or closes it when {@code max_connections} are open. */
-    private boolean admit(SocketChannel channel) {
+    /**
+     * Counts the connection in, or closes it when {@code max_connections} are open. A RELP session is
+     * not among the connections a stop reads on and cuts: it stops reading at once and is closed in
+     * {@link #close}, once answered.
+     */
+    private boolean admit(SocketChannel channel, boolean relp) {
         if (openConnections.incrementAndGet() > config.maxConnections()) {
             openConnections.decrementAndGet();
             intake.metrics().connectionsRejected.increment();
@@ -215,7 +282,9 @@ public final class SyslogSource implements SourceTask {
             channel.close();
             return false;
         }
-        openChannels.add(channel);
+        if (!relp) {
+            openChannels.add(channel);
+        }
         channel.closeFuture().addListener(closed -> {
             openChannels.remove(channel);
             openConnections.decrementAndGet();
@@ -236,20 +305,30 @@ public final class SyslogSource implements SourceTask {
         for (Channel channel : pausedChannels) {
             if (pausedChannels.remove(channel)) {
                 channel.eventLoop().execute(() -> {
-                    channel.config().setAutoRead(true);
-                    channel.pipeline().fireUserEventTriggered(SyslogFrameDecoder.DECODE_HELD_MESSAGES);
+                    RelpSession relp = channel.pipeline().get(RelpSession.class);
+                    if (relp != null) {
+                        relp.resumeFromQueue();
+                    } else {
+                        channel.config().setAutoRead(true);
+                        channel.pipeline().fireUserEventTriggered(SyslogFrameDecoder.DECODE_HELD_MESSAGES);
+                    }
                 });
             }
         }
     }
 
     @Override
-    public List<SourceRecord> poll() throws InterruptedException {
+    public List<SourceRecord> poll() throws InterruptedException, IOException {
         if (stopping) {
             return drainAfterStop();
         }
-        List<SourceRecord> records = queue.take(MAX_RECORDS_PER_POLL, POLL_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-        if (!pausedChannels.isEmpty() && queue.isBelowLowWater() && !stopping) {
+        boolean spooled = spool != null && spool.hasReadable();
+        List<SourceRecord> records = queue.take(MAX_RECORDS_PER_POLL, spooled ? 0 : POLL_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        if (records.isEmpty() && spooled) {
+            // The queue holds only what is older than the spool: once it is empty, the spool's turn.
+            records = spool.next();
+        }
+        if (!pausedChannels.isEmpty() && queue.isBelowLowWater() && (spool == null || !spool.isAboveHalf()) && !stopping) {
             resumePausedChannels();
         }
         return records;
@@ -338,7 +417,32 @@ public final class SyslogSource implements SourceTask {
         }
     }
 
-    /** Closes the listeners at once; the open connections are read on in {@link #drainAfterStop}. */
+    /**
+     * Tells the RELP sessions which of their messages committed, so that they acknowledge them, and
+     * the spool which of its elements it may remove.
+     */
+    @Override
+    public void committed(Map<String, Position> positions) {
+        Position spooled = positions.get(Spool.STREAM);
+        if (spooled != null && spool != null) {
+            try {
+                spool.committed(spooled.getLong(Spool.POSITION_ELEMENT));
+            } catch (IOException e) {
+                intake.problems().warn("spool", "Cannot remove what committed from the spool " + spool.path() + ": "
+                        + e.getMessage() + "; it is sent again after a restart");
+            }
+        }
+        RelpSessions sessions = relpSessions;
+        if (sessions != null) {
+            sessions.committed(positions);
+        }
+    }
+
+    /**
+     * Closes the listeners at once; the open TCP and TLS connections are read on in
+     * {@link #drainAfterStop}; RELP sessions stop reading at once, as their senders keep what was
+     * not acknowledged.
+     */
     @Override
     public void stop() {
         if (stopping) {
@@ -347,6 +451,9 @@ public final class SyslogSource implements SourceTask {
         stopReadingAt = System.nanoTime() + STOP_READING_NANOS;
         stopping = true;
         closeListeners();
+        if (relpSessions != null) {
+            relpSessions.stopReading();
+        }
         queue.wakeUp();
     }
 
@@ -356,18 +463,44 @@ public final class SyslogSource implements SourceTask {
         }
     }
 
-    /** After a drain the event loops have ended; otherwise (a failed start or poll) the connections are cut here. */
+    /**
+     * After a drain the event loops have ended; otherwise (a failed start or poll) the connections are
+     * cut here. RELP sessions are answered for what the agent took, then closed with a
+     * {@code serverclose}.
+     */
     @Override
-    public void close() {
+    public void close() throws InterruptedException, IOException {
+        EventLoopGroup relp = relpLoops;
+        if (relp != null) {
+            closeRelpSessions(relp);
+        }
         EventLoopGroup loops = eventLoops;
-        if (loops == null) {
+        if (loops != null) {
+            if (!loops.isShuttingDown()) {
+                closeListeners();
+                cutOpenConnections("as the source closes");
+            }
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        closeSpool();
+    }
+
+    /** After the listeners ended: what is spooled and not handed over stays on disk for the next start. */
+    private void closeSpool() throws IOException, InterruptedException {
+        if (spool == null) {
             return;
         }
-        if (!loops.isShuttingDown()) {
-            closeListeners();
-            cutOpenConnections("as the source closes");
-        }
-        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        spoolSync.shutdown();
+        spoolSync.awaitTermination(5, TimeUnit.SECONDS);
+        spool.close();
+    }
+
+    private void closeRelpSessions(EventLoopGroup relp) throws InterruptedException {
+        closeListeners();
+        relpSessions.stopReading();
+        List<SourceRecord> notTaken = queue.take(Integer.MAX_VALUE, 0, TimeUnit.MILLISECONDS);
+        relpSessions.closeAll(notTaken, STOP_ACKNOWLEDGE_NANOS);
+        relp.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
     /** The addresses listened on, in {@code listen} order, with the ports the system picked for port 0. */

@@ -28,7 +28,7 @@ final class SyslogAgent implements AutoCloseable {
     private static final Pattern HTTP_LINE = Pattern.compile("Serving /metrics and /health on (http://\\S+)");
 
     private final TestAgent agent;
-    private final AgentProcess process;
+    private AgentProcess process;
     private final String topic;
 
     private SyslogAgent(TestAgent agent, AgentProcess process, String topic) {
@@ -46,7 +46,18 @@ final class SyslogAgent implements AutoCloseable {
      * @param sourceSettings further YAML lines of the source, each indented by four spaces
      */
     static SyslogAgent start(Path dir, String id, List<String> listen, String sourceSettings) {
-        TestAgent agent = TestAgent.in(dir).plugin(TestAgent.builtPluginZip()).write(id, Map.of("http", "127.0.0.1:0"), """
+        return start(TestAgent.in(dir), Map.of(), id, listen, sourceSettings);
+    }
+
+    /**
+     * As {@link #start(Path, String, List, String)}, with a test agent of its own (on another broker,
+     * say) and further {@code agent} settings.
+     */
+    static SyslogAgent start(TestAgent base, Map<String, String> agentSettings, String id, List<String> listen,
+                             String sourceSettings) {
+        Map<String, String> settings = new java.util.HashMap<>(agentSettings);
+        settings.put("http", "127.0.0.1:0");
+        TestAgent agent = base.plugin(TestAgent.builtPluginZip()).write(id, settings, """
                 sources:
                   syslog:
                     type: syslog
@@ -112,6 +123,24 @@ final class SyslogAgent implements AutoCloseable {
     /** Every committed record of the source's topic. */
     List<ConsumerRecord<byte[], byte[]>> readAll() {
         return agent.readAll(topic);
+    }
+
+    /**
+     * SIGKILL, as a crash would, then starts the agent again on the same config and waits until it
+     * listens; its addresses must have fixed ports for senders to find it again.
+     */
+    void crashAndRestart() {
+        TestAgent.crash(process);
+        AgentProcess restarted = agent.start();
+        process = restarted;
+        try {
+            await().atMost(TestAgent.STARTUP_TIMEOUT).until(() -> !restarted.isAlive() || !listeningLines(restarted).isEmpty());
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the restarted agent did not listen within " + TestAgent.STARTUP_TIMEOUT + tail(), e);
+        }
+        if (!restarted.isAlive()) {
+            throw new AssertionError("the restarted agent exited at its start" + tail());
+        }
     }
 
     /** SIGTERM, then waits for a graceful exit (code 0). */

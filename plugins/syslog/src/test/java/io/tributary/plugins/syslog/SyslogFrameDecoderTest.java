@@ -17,23 +17,8 @@ import org.junit.jupiter.api.Test;
 class SyslogFrameDecoderTest {
     private static final int MAX = 480;
 
-    private final List<String> problems = new ArrayList<>();
-    private final FrameProblems recorder = new FrameProblems() {
-        @Override
-        public void oversized(long length) {
-            problems.add("oversized " + length);
-        }
-
-        @Override
-        public void badFrame(String reason) {
-            problems.add("bad frame: " + reason);
-        }
-
-        @Override
-        public void discarded(int bytes) {
-            problems.add("discarded " + bytes);
-        }
-    };
+    private final RecordingFrameProblems recorder = new RecordingFrameProblems();
+    private final List<String> problems = recorder.problems;
     private final LongAdder bufferedBytes = new LongAdder();
 
     @Test

@@ -55,7 +55,7 @@ class SyslogFuzzTest {
             for (RecordKey key : List.of(RecordKey.HOSTNAME, RecordKey.SEVERITY)) {
                 SyslogConfig config = new SyslogConfig("t", List.of(), format, Framing.AUTO, MAX_MESSAGE_BYTES, 1, key,
                         ZoneId.of("America/New_York"), 1 << 20, 10, SyslogConfig.DEFAULT_UDP_RECEIVE_BUFFER_BYTES, null, null,
-                        null, null);
+                        null, null, null);
                 SyslogMetrics metrics = new SyslogMetrics(context.metrics(), new RecordQueue(1, 1), () -> 0);
                 factories.add(new RecordFactory(config, SyslogParserTest.NOW, metrics, new ProblemLog(NOPLogger.NOP_LOGGER)));
             }

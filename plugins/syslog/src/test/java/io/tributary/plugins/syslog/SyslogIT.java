@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.tributary.testkit.TestAgent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -240,6 +242,37 @@ class SyslogIT {
                     + "\"app_name\":\"sshd\",\"procid\":null,\"msgid\":null,\"facility\":\"auth\",\"facility_code\":4,"
                     + "\"severity\":\"crit\",\"severity_code\":2,\"structured_data\":{},"
                     + "\"message\":\"" + sender + " message " + seq + "\",\"peer\":\"127.0.0.1:" + peerPort + "\"}";
+        }
+    }
+
+    /**
+     * In {@code at_least_once} the agent hears of a commit once the broker acknowledged the records,
+     * so each RELP answer comes only when its message can be read from Kafka.
+     */
+    @Test
+    void relpInAtLeastOnceAnswersEachMessageOnceTheBrokerHasIt() throws Exception {
+        int count = 200;
+        try (SyslogAgent agent = SyslogAgent.start(TestAgent.in(dir), Map.of("delivery", "at_least_once"), "relp-alo",
+                List.of("\"relp://127.0.0.1:0\""), "");
+             RelpTestClient client = new RelpTestClient(agent.port("relp"))) {
+            assertThat(client.open().data()).startsWith("200 OK\n");
+            List<String> sent = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                sent.add("relp message " + i);
+                client.syslog("<13>1 - h app - - - relp message " + i);
+            }
+            for (int i = 0; i < count; i++) {
+                assertThat(client.read(Duration.ofSeconds(30))).isEqualTo(new RelpTestClient.Frame(i + 2, "rsp", "200 OK"));
+            }
+
+            // Read at once, without waiting: everything answered is in Kafka already.
+            List<String> messages = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> record : agent.readAll()) {
+                String value = new String(record.value(), StandardCharsets.UTF_8);
+                messages.add(value.substring(value.indexOf("\"message\":\"") + 11, value.indexOf("\",\"peer\"")));
+            }
+            Delivered.assertExactlyOnceInOrder(messages, sent);
+            agent.stopGracefully();
         }
     }
 }

@@ -8,13 +8,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -22,9 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The syslog source fed by real senders: util-linux {@code logger} over UDP and over TCP with octet
- * counting, and rsyslog forwarding a file over TCP, octet-counted and newline-framed. Needs
- * {@code /usr/bin/logger} (Debian bsdutils) and {@code rsyslogd} (Debian rsyslog); runs in the
- * {@code real-senders} profile only.
+ * counting, rsyslog forwarding a file over TCP, octet-counted and newline-framed, and over RELP.
+ * Needs {@code /usr/bin/logger} (Debian bsdutils), {@code rsyslogd} (Debian rsyslog) and its omrelp
+ * (Debian rsyslog-relp); runs in the {@code real-senders} profile only.
  */
 class SyslogRealSendersIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -164,6 +169,106 @@ class SyslogRealSendersIT {
                 assertThat(value.get("parse_error").asText()).isEqualTo("does not start with a priority like <13>");
             });
         }
+    }
+
+    /**
+     * rsyslog's omrelp forwards lines appended at a steady rate while the agent is killed with
+     * SIGKILL and restarted, several times: every line reaches Kafka. The only duplicates are
+     * messages whose transaction committed but whose acknowledgement the killed agent had not sent
+     * (or rsyslog had not read): rsyslog sends them again after reconnecting, at most a window per
+     * kill, and the restarted agent recognises and counts each one of them.
+     */
+    @Test
+    void rsyslogOverRelpDeliversEveryLineThoughTheAgentIsKilledAndRestarted() throws Exception {
+        int count = 30_000;
+        int kills = 3;
+        int window = 1024;
+        List<String> lines = new ArrayList<>(count);
+        for (int seq = 0; seq < count; seq++) {
+            lines.add("rsyslog relp line " + seq);
+        }
+        Path input = Files.createFile(dir.resolve("input.log"));
+        int port = freePort();
+        try (SyslogAgent agent = SyslogAgent.start(dir, "rsyslog-relp", List.of("\"relp://127.0.0.1:" + port + "\""), "")) {
+            Process rsyslogd = start(dir.resolve("rsyslogd.out"), "rsyslogd", "-n", "-f",
+                    relpConfig(input, port, window).toString(), "-i", dir.resolve("rsyslogd.pid").toString());
+            Thread writer = appendSteadily(input, lines, 2_500);
+            double resent = 0;
+            long started = System.nanoTime();
+            try {
+                for (int kill = 1; kill <= kills; kill++) {
+                    agent.awaitCount(kill * count / (kills + 1), WAIT);
+                    resent += agent.metric("tributary_syslog_relp_resent_total");
+                    agent.crashAndRestart();
+                }
+                writer.join(WAIT.toMillis());
+                await().atMost(WAIT).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> new HashSet<>(messages(json(agent.readAll()))).size() == count);
+                resent += agent.metric("tributary_syslog_relp_resent_total");
+            } finally {
+                writer.interrupt();
+                rsyslogd.toHandle().destroy();
+                assertExited(rsyslogd, dir.resolve("rsyslogd.out"));
+            }
+            agent.stopGracefully();
+
+            List<String> messages = messages(json(agent.readAll()));
+            Set<String> distinct = new HashSet<>(messages);
+            assertThat(lines).allMatch(distinct::contains);
+            assertThat(distinct).hasSize(count);
+            int duplicates = messages.size() - count;
+            System.out.printf("rsyslog omrelp: %d lines, %d SIGKILLs, %d duplicates in Kafka, %.0f recognised as resent, %d s%n",
+                    count, kills, duplicates, resent, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
+            assertThat(duplicates).isLessThanOrEqualTo(kills * window);
+            assertThat(resent).as("duplicates recognised as resent").isEqualTo(duplicates);
+        }
+    }
+
+    /** Appends {@code lines} to {@code file} at about {@code perSecond}, in a thread of its own. */
+    private static Thread appendSteadily(Path file, List<String> lines, int perSecond) {
+        int chunk = perSecond / 25;
+        Thread writer = new Thread(() -> {
+            long next = System.nanoTime();
+            for (int from = 0; from < lines.size(); from += chunk) {
+                try {
+                    Files.write(file, lines.subList(from, Math.min(from + chunk, lines.size())), StandardOpenOption.APPEND);
+                    next += TimeUnit.MILLISECONDS.toNanos(40);
+                    TimeUnit.NANOSECONDS.sleep(Math.max(0, next - System.nanoTime()));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "input-writer");
+        writer.start();
+        return writer;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /**
+     * rsyslogd's config for forwarding {@code input} with omrelp: retried forever every second while
+     * the agent is down (rsyslog's default gives up, and would drop), with a window of
+     * {@code window} messages.
+     */
+    private Path relpConfig(Path input, int port, int window) throws IOException {
+        Path workDir = Files.createDirectories(dir.resolve("rsyslog-work"));
+        return Files.writeString(dir.resolve("rsyslog.conf"), """
+                global(workDirectory="%s" localHostname="rsyslog-it-host")
+                module(load="imfile" mode="inotify")
+                module(load="omrelp")
+                input(type="imfile" file="%s" tag="app:" facility="local5" severity="info" ruleset="forward")
+                ruleset(name="forward") {
+                  action(type="omrelp" target="127.0.0.1" port="%d" windowSize="%d"
+                         template="RSYSLOG_SyslogProtocol23Format"
+                         action.resumeRetryCount="-1" action.resumeInterval="1")
+                }
+                """.formatted(workDir, input, port, window));
     }
 
     /**

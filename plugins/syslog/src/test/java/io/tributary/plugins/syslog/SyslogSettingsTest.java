@@ -26,7 +26,7 @@ class SyslogSettingsTest {
         assertThat(config).isEqualTo(new SyslogConfig("logs.syslog",
                 List.of(new ListenAddress(Transport.UDP, "0.0.0.0", 5514)), Format.AUTO, Framing.AUTO, 65536, 200,
                 RecordKey.HOSTNAME, ZoneId.systemDefault(), 8L * 1024 * 1024, 10_000, 4 * 1024 * 1024, null, null, null,
-                null));
+                null, null));
     }
 
     @Test
@@ -52,7 +52,7 @@ class SyslogSettingsTest {
         assertThat(config).isEqualTo(new SyslogConfig("logs.syslog",
                 List.of(new ListenAddress(Transport.UDP, "::", 514), new ListenAddress(Transport.TCP, "127.0.0.1", 0)),
                 Format.RFC5424, Framing.OCTET_COUNTING, 8192, 5, RecordKey.APP_NAME, ZoneId.of("Europe/Berlin"),
-                1024 * 1024, 100, 16 * 1024 * 1024, Duration.ofMinutes(10), null, null, null));
+                1024 * 1024, 100, 16 * 1024 * 1024, Duration.ofMinutes(10), null, null, null, null));
         assertThat(config.listen().get(0)).hasToString("udp://[::]:514");
     }
 
@@ -72,7 +72,7 @@ class SyslogSettingsTest {
                 idle_timeout: 500ms
                 lsiten: x
                 """)).containsExactly(
-                "<settings>:2:1: listen: \"http://x:1\" is not an address like udp://0.0.0.0:514: the scheme must be udp, tcp or tls, not http",
+                "<settings>:2:1: listen: \"http://x:1\" is not an address like udp://0.0.0.0:514: the scheme must be udp, tcp, tls, relp, relp+tls, not http",
                 "<settings>:2:1: listen: \"tcp://nohost\" is not an address like udp://0.0.0.0:514: it needs a host and a port",
                 "<settings>:2:1: listen: lists udp://0.0.0.0:514 twice",
                 "<settings>:2:1: listen: \"tcp://h:70000\" has a port above 65535",
@@ -92,7 +92,7 @@ class SyslogSettingsTest {
     void topicAndListenAreRequired() {
         assertThat(errors("format: raw\n")).containsExactly(
                 "<settings>:1:1: missing required setting \"topic\"",
-                "<settings>:1:1: listen: must list at least one address like udp://0.0.0.0:514, tcp://0.0.0.0:514 or tls://0.0.0.0:6514");
+                "<settings>:1:1: listen: must list at least one address like udp://0.0.0.0:514, tcp://0.0.0.0:514, tls://0.0.0.0:6514 or relp://0.0.0.0:2514");
     }
 
     @Test
@@ -107,6 +107,30 @@ class SyslogSettingsTest {
     }
 
     @Test
+    void spoolTakesADirAndABoundAndIsRefusedWhereOnlyRelpListens() {
+        YamlSettings settings = YamlSettings.parse("topic: t\nlisten: udp://0.0.0.0:514\nspool: { dir: /var/spool/t, max_bytes: 2GiB }\n");
+        assertThat(SyslogConfig.read(settings).spool())
+                .isEqualTo(new SyslogConfig.SpoolSettings(Path.of("/var/spool/t"), 2L * 1024 * 1024 * 1024));
+        assertThat(settings.finish()).isEmpty();
+        assertThat(SyslogConfig.read(YamlSettings.parse("topic: t\nlisten: udp://0.0.0.0:514\nspool: {}\n")).spool())
+                .isEqualTo(new SyslogConfig.SpoolSettings(null, SyslogConfig.DEFAULT_SPOOL_MAX_BYTES));
+
+        assertThat(errors("""
+                topic: t
+                listen: udp://0.0.0.0:514
+                spool:
+                  max_bytes: 512KiB
+                """)).containsExactly(
+                "<settings>:4:3: spool.max_bytes: must be at least 1MiB and max_message_bytes (65536 bytes), got 524288 bytes");
+        assertThat(errors("""
+                topic: t
+                listen: relp://0.0.0.0:2514
+                spool: {}
+                """)).containsExactly("<settings>:3:1: spool: is set but listen has no udp://, tcp:// or tls:// address"
+                + " (RELP senders keep what was not acknowledged themselves)");
+    }
+
+    @Test
     void tlsListenerNeedsReadableCertAndKey(@TempDir Path dir) throws Exception {
         Path cert = Files.writeString(dir.resolve("cert.pem"), "x");
 
@@ -114,8 +138,8 @@ class SyslogSettingsTest {
                 topic: t
                 listen: tls://0.0.0.0:6514
                 """)).containsExactly(
-                "<settings>:1:1: tls.cert: is required for tls:// addresses in listen",
-                "<settings>:1:1: tls.key: is required for tls:// addresses in listen");
+                "<settings>:1:1: tls.cert: is required for tls:// and relp+tls:// addresses in listen",
+                "<settings>:1:1: tls.key: is required for tls:// and relp+tls:// addresses in listen");
         assertThat(errors("""
                 topic: t
                 listen: tls://0.0.0.0:6514
@@ -161,7 +185,7 @@ class SyslogSettingsTest {
                 tls:
                   cert: %s
                   key: %s
-                """.formatted(cert, cert))).containsExactly("<settings>:3:1: tls: is set but listen has no tls:// address");
+                """.formatted(cert, cert))).containsExactly("<settings>:3:1: tls: is set but listen has no tls:// or relp+tls:// address");
     }
 
     @Test
