@@ -18,7 +18,8 @@ import org.apache.kafka.connect.transforms.Transformation;
  * turns its named groups into fields (Vector's {@code parse_regex!}, Filebeat's {@code dissect} with
  * a pattern instead of delimiters). On the whole value, the value becomes the object of the groups;
  * on a field, the groups are added to the value's top level. Groups that did not take part in the
- * match are left out. Java group names are letters and digits only: {@code (?<level>\w+)}.
+ * match are left out; a record without the field counts as not matching. Java group names are
+ * letters and digits only: {@code (?<level>\w+)}.
  */
 public final class ParseRegex<R extends ConnectRecord<R>> implements Transformation<R> {
     public static final String TYPE = "parse_regex";
@@ -61,17 +62,16 @@ public final class ParseRegex<R extends ConnectRecord<R>> implements Transformat
     public R apply(R record) {
         Object value = record.value();
         Object source = field.isEmpty() ? value : Fields.get(Fields.requireMap(value, TYPE + " with field " + field), field);
+        if (source == null && !field.isEmpty()) {
+            return noMatch(record, "the value has no field " + field);
+        }
         String text = Fields.text(source);
         if (text == null) {
             throw new DataException(TYPE + " needs text" + (field.isEmpty() ? "" : " in field " + field) + ", got " + Fields.describe(source));
         }
         Matcher matcher = pattern.matcher(text);
         if (!matcher.matches()) {
-            return switch (noMatch) {
-                case "keep" -> record;
-                case "drop" -> null;
-                default -> throw new DataException(TYPE + ": the text does not match " + pattern.pattern());
-            };
+            return noMatch(record, "the text does not match " + pattern.pattern());
         }
         Map<String, Object> parsed = field.isEmpty() ? new LinkedHashMap<>() : Fields.copy((Map<?, ?>) value);
         for (String group : groups) {
@@ -82,6 +82,14 @@ public final class ParseRegex<R extends ConnectRecord<R>> implements Transformat
         }
         return record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
                 null, parsed, record.timestamp());
+    }
+
+    private R noMatch(R record, String why) {
+        return switch (noMatch) {
+            case "keep" -> record;
+            case "drop" -> null;
+            default -> throw new DataException(TYPE + ": " + why);
+        };
     }
 
     @Override

@@ -255,6 +255,26 @@ class SourceTransformsTest {
     }
 
     @Test
+    void everyTransformOfTheReferenceConfigConfigures() {
+        LoadResult loaded = ConfigLoader.load(Path.of("../config/tributary.yaml"), Map.of("HOSTNAME", "edge-1"));
+        SourceConfig source = loaded.config().sources().get("app-json");
+        List<ConfigError> errors = new ArrayList<>();
+        ConfiguredTransforms configured = ConfiguredTransforms.prepare(source, ValueFormat.BYTES, "edge-1",
+                getClass().getClassLoader(), errors);
+        assertThat(errors).isEmpty();
+        List<SourceRecord> out = configured.start(source, registry).apply(List.of(
+                line("{\"line\":\"WARN [main] disk full\",\"time\":\"2024-05-01T12:00:00Z\",\"password\":\"x\"}", 1),
+                line("{\"line\":\"DEBUG [main] noise\",\"time\":\"2024-05-01T12:00:00Z\"}", 2),
+                line("{\"category\":\"audit\",\"time\":\"2024-05-01T12:00:00Z\"}", 3))).records();
+        assertThat(out).extracting(SourceRecord::topic).containsExactly("logs", null, "logs.audit");
+        assertThat(out.get(0).timestamp()).isEqualTo(1_714_564_800_000L);
+        Map<?, ?> first = (Map<?, ?>) JsonValues.parse(out.get(0).value());
+        assertThat(first.get("message")).isEqualTo("disk full");
+        assertThat(first.get("source")).isEqualTo("app-json");
+        assertThat(first.containsKey("password")).isFalse();
+    }
+
+    @Test
     void everyProblemIsReportedByPathAndLine() throws IOException {
         List<String> errors = errors("""
                     transforms:

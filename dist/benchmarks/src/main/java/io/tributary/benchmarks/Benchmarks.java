@@ -22,13 +22,13 @@ import java.util.stream.Stream;
  * jar.
  *
  * <pre>
- * java -jar tributary-benchmarks.jar [--quick] [--profile] [--cases file,syslog,syslog-udp,jdbc,jdbc-lag,latency,memory]
+ * java -jar tributary-benchmarks.jar [--quick] [--profile] [--cases file,syslog,syslog-udp,jdbc,jdbc-lag,latency,memory,transforms]
  * </pre>
  * {@code --quick}: one run per case at small sizes, for developing the harness; {@code --profile}:
  * flight recordings of every agent run in {@code jfr/}; {@code --cases}: only these cases.
  */
 public final class Benchmarks {
-    static final List<String> CASES = List.of("file", "syslog", "syslog-udp", "jdbc", "jdbc-lag", "latency", "memory");
+    static final List<String> CASES = List.of("file", "syslog", "syslog-udp", "jdbc", "jdbc-lag", "latency", "memory", "transforms");
 
     /* The broker as in production (both compilers), not the test kit's quick-starting C1-only JVM. */
     private static final List<String> BROKER_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=4", "-Xmx1g");
@@ -129,6 +129,7 @@ public final class Benchmarks {
                 case "jdbc-lag" -> new JdbcLagCase(session, report).run();
                 case "latency" -> new LatencyCase(session, report).run();
                 case "memory" -> new MemoryCase(session, broker, report).run();
+                case "transforms" -> new TransformsCase(session, report).run();
                 default -> throw new IllegalArgumentException("unknown case " + name);
             }
         } catch (RuntimeException e) {
