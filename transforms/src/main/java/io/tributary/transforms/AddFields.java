@@ -39,7 +39,7 @@ public final class AddFields<R extends ConnectRecord<R>> implements Transformati
 
     @Override
     public void configure(Map<String, ?> configs) {
-        AbstractConfig config = new AbstractConfig(CONFIG, configs);
+        AbstractConfig config = new AbstractConfig(CONFIG, configs, false);
         add(config, HOST_FIELD, hostName());
         add(config, AGENT_ID_FIELD, config.getString(AGENT_ID_CONFIG));
         add(config, SOURCE_FIELD, config.getString(SOURCE_NAME_CONFIG));

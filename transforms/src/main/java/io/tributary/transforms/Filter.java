@@ -24,7 +24,7 @@ public final class Filter<R extends ConnectRecord<R>> implements Transformation<
 
     @Override
     public void configure(Map<String, ?> configs) {
-        AbstractConfig config = new AbstractConfig(CONFIG, configs);
+        AbstractConfig config = new AbstractConfig(CONFIG, configs, false);
         matches.configure(config.getString(Configs.PATTERN), config.getString(Configs.FIELD));
         keep = config.getString(ACTION).equals("keep");
     }

@@ -28,7 +28,7 @@ public final class Matches<R extends ConnectRecord<R>> implements Predicate<R> {
 
     @Override
     public void configure(Map<String, ?> configs) {
-        AbstractConfig config = new AbstractConfig(CONFIG, configs);
+        AbstractConfig config = new AbstractConfig(CONFIG, configs, false);
         configure(config.getString(Configs.PATTERN), config.getString(Configs.FIELD));
     }
 

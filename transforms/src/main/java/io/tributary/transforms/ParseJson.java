@@ -22,7 +22,7 @@ public final class ParseJson<R extends ConnectRecord<R>> implements Transformati
 
     @Override
     public void configure(Map<String, ?> configs) {
-        field = new AbstractConfig(CONFIG, configs).getString(Configs.FIELD);
+        field = new AbstractConfig(CONFIG, configs, false).getString(Configs.FIELD);
     }
 
     @Override

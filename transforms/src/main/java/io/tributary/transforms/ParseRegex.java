@@ -40,7 +40,7 @@ public final class ParseRegex<R extends ConnectRecord<R>> implements Transformat
 
     @Override
     public void configure(Map<String, ?> configs) {
-        AbstractConfig config = new AbstractConfig(CONFIG, configs);
+        AbstractConfig config = new AbstractConfig(CONFIG, configs, false);
         String regex = config.getString(Configs.PATTERN);
         pattern = Pattern.compile(regex);
         groups = new ArrayList<>();

@@ -47,7 +47,7 @@ public final class TimestampFromField<R extends ConnectRecord<R>> implements Tra
 
     @Override
     public void configure(Map<String, ?> configs) {
-        AbstractConfig config = new AbstractConfig(CONFIG, configs);
+        AbstractConfig config = new AbstractConfig(CONFIG, configs, false);
         field = config.getString(Configs.FIELD);
         format = config.getString(FORMAT);
         try {

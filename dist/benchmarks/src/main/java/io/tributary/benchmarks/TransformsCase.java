@@ -61,15 +61,7 @@ final class TransformsCase {
     private double tributary(String name, Path file, int lines, String transforms) {
         String topic = "bench-" + name;
         session.topics().create(topic);
-        String sources = """
-                sources:
-                  lines:
-                    type: file
-                    topic: %s
-                    include: ["%s"]
-                    read_from: beginning
-                    headers: false
-                %s""".formatted(topic, file, transforms);
+        String sources = FileThroughputCase.fileSource(topic, file) + transforms;
         int expected = transforms.isEmpty() ? lines : lines - (lines + 9) / 10;
         try (Agent agent = Agent.start(session, session.runDir(name), "bench-" + name, Map.of("commit_interval", "100ms"),
                 sources, session.profile(name))) {
