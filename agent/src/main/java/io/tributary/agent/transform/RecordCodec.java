@@ -31,6 +31,9 @@ import org.apache.kafka.connect.header.ConnectHeaders;
  */
 final class RecordCodec {
     private final ValueFormat format;
+    /** One per codec: a codec serves one source's thread. */
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
 
     RecordCodec(ValueFormat format) {
         this.format = format;
@@ -109,14 +112,12 @@ final class RecordCodec {
     }
 
     /** The text of UTF-8 bytes, or null when they are not UTF-8. */
-    private static String utf8(byte[] bytes) {
+    private String utf8(byte[] bytes) {
         if (bytes == null) {
             return null;
         }
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         try {
-            CharBuffer text = decoder.decode(ByteBuffer.wrap(bytes));
+            CharBuffer text = utf8.decode(ByteBuffer.wrap(bytes));
             return text.toString();
         } catch (CharacterCodingException notText) {
             return null;
