@@ -28,12 +28,8 @@ class SourceTransformsTest {
     @TempDir
     Path folder;
 
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private Path file;
-
-    /** The transforms of source {@code app} in {@code sourceYaml}, or the errors they have. */
-    private Object prepare(String sourceYaml, ValueFormat typeFormat) throws IOException {
-        file = Files.writeString(folder.resolve("agent.yaml"), """
+    /** An agent file ending in source app, whose settings a test goes on with. */
+    private static final String SOURCE_APP = """
                 agent:
                   id: edge-1
                 kafka:
@@ -42,7 +38,14 @@ class SourceTransformsTest {
                   app:
                     type: sequence
                     topic: logs
-                """ + sourceYaml);
+                """;
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private Path file;
+
+    /** The transforms of source {@code app} in {@code sourceYaml}, or the errors they have. */
+    private Object prepare(String sourceYaml, ValueFormat typeFormat) throws IOException {
+        file = Files.writeString(folder.resolve("agent.yaml"), SOURCE_APP + sourceYaml);
         LoadResult loaded = ConfigLoader.load(file, Map.of());
         List<ConfigError> errors = new ArrayList<>(loaded.errors());
         SourceConfig source = loaded.config().sources().get("app");
@@ -272,6 +275,22 @@ class SourceTransformsTest {
         assertThat(first.get("message")).isEqualTo("disk full");
         assertThat(first.get("source")).isEqualTo("app-json");
         assertThat(first.containsKey("password")).isFalse();
+    }
+
+    @Test
+    void aReloadSeesTransformsChangedAndUnchanged() throws IOException {
+        String base = SOURCE_APP + """
+                    transforms:
+                      - type: filter
+                        pattern: x
+                        action: %s
+                """;
+        Path first = Files.writeString(folder.resolve("first.yaml"), base.formatted("keep"));
+        Path same = Files.writeString(folder.resolve("same.yaml"), base.formatted("keep"));
+        Path changed = Files.writeString(folder.resolve("changed.yaml"), base.formatted("drop"));
+        var transforms = ConfigLoader.load(first, Map.of()).config().sources().get("app").transforms();
+        assertThat(transforms.sameAs(ConfigLoader.load(same, Map.of()).config().sources().get("app").transforms())).isTrue();
+        assertThat(transforms.sameAs(ConfigLoader.load(changed, Map.of()).config().sources().get("app").transforms())).isFalse();
     }
 
     @Test
