@@ -200,7 +200,7 @@ final class Agent {
         pipeline.addSource(new Pipeline.SourceSpec(handle, () -> {
             SourceTask task = firstTask.getAndSet(null);
             return task != null ? task : LoaderSwap.call(type.loader(), () -> type.extension().create(sourceConfig.settings()));
-        }, type.loader()));
+        }, type.loader(), source.transforms().start(sourceConfig, registry)));
         runningSources.put(sourceConfig.name(), sourceConfig);
     }
 
@@ -308,7 +308,7 @@ final class Agent {
 
     private static boolean sameSource(SourceConfig a, SourceConfig b) {
         return a.type().equals(b.type()) && a.onError() == b.onError() && a.deadLetterTopic().equals(b.deadLetterTopic())
-                && a.settings().asMap().equals(b.settings().asMap());
+                && a.settings().asMap().equals(b.settings().asMap()) && a.transforms().sameAs(b.transforms());
     }
 
     private static boolean sameInterceptors(AgentConfig a, AgentConfig b) {

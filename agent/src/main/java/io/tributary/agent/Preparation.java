@@ -8,16 +8,20 @@ import io.tributary.agent.config.InterceptorConfig;
 import io.tributary.agent.config.LoadResult;
 import io.tributary.agent.config.SourceConfig;
 import io.tributary.agent.interceptor.ConfiguredInterceptor;
+import io.tributary.agent.plugin.LibraryClasses;
 import io.tributary.agent.plugin.LoaderSwap;
 import io.tributary.agent.plugin.PluginRegistry;
+import io.tributary.agent.transform.ConfiguredTransforms;
 import io.tributary.api.InterceptorType;
 import io.tributary.api.SourceTask;
 import io.tributary.api.SourceType;
+import io.tributary.api.ValueFormat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.ProducerInterceptor;
 import org.slf4j.Logger;
@@ -38,12 +42,15 @@ final class Preparation implements AutoCloseable {
         private final SourceConfig config;
         private final PluginRegistry.Offered<SourceType> type;
         private final SourceTask firstTask;
+        private final ConfiguredTransforms transforms;
         private final AtomicBoolean claimed = new AtomicBoolean();
 
-        private PreparedSource(SourceConfig config, PluginRegistry.Offered<SourceType> type, SourceTask firstTask) {
+        private PreparedSource(SourceConfig config, PluginRegistry.Offered<SourceType> type, SourceTask firstTask,
+                               ConfiguredTransforms transforms) {
             this.config = config;
             this.type = type;
             this.firstTask = firstTask;
+            this.transforms = transforms;
         }
 
         SourceConfig config() {
@@ -52,6 +59,11 @@ final class Preparation implements AutoCloseable {
 
         PluginRegistry.Offered<SourceType> type() {
             return type;
+        }
+
+        /** The source's transforms, configured; whoever claims the first task runs and closes them. */
+        ConfiguredTransforms transforms() {
+            return transforms;
         }
 
         /** The task created from the settings, to start; once, by whoever runs the source. */
@@ -72,6 +84,7 @@ final class Preparation implements AutoCloseable {
                 } catch (Exception | LinkageError e) {
                     log.warn("Closing the unused task of source {} failed", config.name(), e);
                 }
+                transforms.close();
             }
         }
     }
@@ -125,14 +138,19 @@ final class Preparation implements AutoCloseable {
     }
 
     private void prepareSource(SourceConfig source, List<ConfigError> configErrors) {
+        var offered = source.type() == null ? Optional.<PluginRegistry.Offered<SourceType>>empty() : plugins.sourceType(source.type());
+        ValueFormat typeFormat = offered.map(type -> type.extension().valueFormat()).orElse(ValueFormat.BYTES);
+        ConfiguredTransforms transforms = ConfiguredTransforms.prepare(source, typeFormat, config.agent().id(),
+                plugins.libraryLoader(), configErrors);
         if (source.type() == null) {
+            closeIfAny(transforms);
             return;
         }
-        var offered = plugins.sourceType(source.type());
         if (offered.isEmpty()) {
             source.settings().error("type", "no loaded plugin offers source type \"" + source.type() + "\""
                     + suggestion(source.type(), plugins.sourceTypeNames()));
             configErrors.addAll(source.settings().errors());
+            closeIfAny(transforms);
             return;
         }
         SourceTask task = null;
@@ -143,8 +161,16 @@ final class Preparation implements AutoCloseable {
         }
         List<ConfigError> errors = source.settings().finish();
         configErrors.addAll(errors);
-        if (errors.isEmpty() && task != null) {
-            sources.put(source.name(), new PreparedSource(source, offered.get(), task));
+        if (errors.isEmpty() && task != null && transforms != null) {
+            sources.put(source.name(), new PreparedSource(source, offered.get(), task, transforms));
+        } else {
+            closeIfAny(transforms);
+        }
+    }
+
+    private static void closeIfAny(ConfiguredTransforms transforms) {
+        if (transforms != null) {
+            transforms.close();
         }
     }
 
@@ -186,24 +212,10 @@ final class Preparation implements AutoCloseable {
 
     @SuppressWarnings("unchecked")
     private static ProducerInterceptor<byte[], byte[]> instantiate(InterceptorConfig entry, ClassLoader loader) {
-        Class<?> type;
-        try {
-            type = Class.forName(entry.className(), true, loader);
-        } catch (ClassNotFoundException | LinkageError e) {
-            entry.settings().error("class", "class " + entry.className()
-                    + " is not in any plain jar of plugins_dir nor on the agent's class path");
-            return null;
-        }
-        if (!ProducerInterceptor.class.isAssignableFrom(type)) {
-            entry.settings().error("class", "class " + entry.className() + " is not a Kafka ProducerInterceptor");
-            return null;
-        }
-        try {
-            return (ProducerInterceptor<byte[], byte[]>) LoaderSwap.call(loader, () -> type.getDeclaredConstructor().newInstance());
-        } catch (Exception | LinkageError e) {
-            entry.settings().error("class", "cannot create " + entry.className() + " with its no-argument constructor: " + e);
-            return null;
-        }
+        Class<?> type = LibraryClasses.load(entry.className(), ProducerInterceptor.class, "Kafka ProducerInterceptor", loader,
+                entry.settings());
+        return type == null ? null : (ProducerInterceptor<byte[], byte[]>) LibraryClasses.newInstance(type, "class", loader,
+                entry.settings());
     }
 
     private static String suggestion(String wrong, List<String> known) {

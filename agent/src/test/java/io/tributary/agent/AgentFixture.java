@@ -53,6 +53,10 @@ final class AgentFixture {
         return this;
     }
 
+    Path pluginsDir() {
+        return agent.pluginsDir();
+    }
+
     AgentProcess start() {
         return agent.start();
     }

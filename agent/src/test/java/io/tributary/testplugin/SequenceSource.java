@@ -21,17 +21,19 @@ public final class SequenceSource implements SourceTask {
     private final long largeAt;
     private final int largeBytes;
     private final Duration pause;
+    private final boolean json;
     private volatile boolean stopping;
     private boolean started;
     private long next;
 
-    SequenceSource(String topic, long count, int perPoll, long largeAt, int largeBytes, Duration pause) {
+    SequenceSource(String topic, long count, int perPoll, long largeAt, int largeBytes, Duration pause, boolean json) {
         this.topic = topic;
         this.count = count;
         this.perPoll = perPoll;
         this.largeAt = largeAt;
         this.largeBytes = largeBytes;
         this.pause = pause;
+        this.json = json;
     }
 
     @Override
@@ -59,7 +61,9 @@ public final class SequenceSource implements SourceTask {
         List<SourceRecord> records = new ArrayList<>(perPoll);
         while (records.size() < perPoll && next < count) {
             long n = next++;
-            byte[] value = ("record-" + n).getBytes(StandardCharsets.UTF_8);
+            String text = json ? "{\"n\":" + n + ",\"level\":\"" + (n % 10 == 0 ? "debug" : "info") + "\",\"msg\":\"record-" + n + "\"}"
+                    : "record-" + n;
+            byte[] value = text.getBytes(StandardCharsets.UTF_8);
             if (n == largeAt) {
                 value = Arrays.copyOf(value, largeBytes);
                 Arrays.fill(value, ("record-" + n).length(), largeBytes, (byte) 'x');

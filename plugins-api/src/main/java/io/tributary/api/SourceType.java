@@ -27,4 +27,13 @@ public interface SourceType extends ExtensionPoint {
      * {@code dead_letter_topic}); they are not visible here.
      */
     SourceTask create(Settings settings);
+
+    /**
+     * How this source's values look, when the source sets no {@code value_format}: what its
+     * {@code transforms:} see. {@link ValueFormat#BYTES} unless overridden; a source whose values are
+     * JSON objects returns {@link ValueFormat#JSON}, so that transforms see their fields.
+     */
+    default ValueFormat valueFormat() {
+        return ValueFormat.BYTES;
+    }
 }

@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.tributary.api.ValueFormat;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +35,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 public final class ConfigLoader {
 
     /** The keys of a source that the agent reads itself. */
-    static final Set<String> SOURCE_AGENT_KEYS = Set.of("type", "on_error", "dead_letter_topic");
+    static final Set<String> SOURCE_AGENT_KEYS = Set.of("type", "on_error", "dead_letter_topic",
+            "value_format", "transforms", "predicates");
     /** The keys of an interceptor entry that the agent reads itself. */
     static final Set<String> INTERCEPTOR_AGENT_KEYS = Set.of("type", "class");
 
@@ -201,9 +204,78 @@ public final class ConfigLoader {
             common.error("dead_letter_topic", "must not be agent.offsets_topic (" + offsetsTopic
                     + "), where the agent keeps its checkpoints");
         }
+        TransformsConfig transforms = bindTransforms(common);
         YamlSettings pluginSettings = new YamlSettings(document, node, path, location, new ArrayList<>(),
                 SOURCE_AGENT_KEYS);
-        return new SourceConfig(name, type, onError, deadLetterTopic, pluginSettings);
+        return new SourceConfig(name, type, onError, deadLetterTopic, transforms, pluginSettings);
+    }
+
+    /** A source's value_format, transforms and predicates; the entries' own keys are for Preparation. */
+    private TransformsConfig bindTransforms(YamlSettings source) {
+        ValueFormat valueFormat = null;
+        if (source.has("value_format")) {
+            String written = source.getChoice("value_format", null,
+                    Arrays.stream(ValueFormat.values()).map(ValueFormat::yamlName).toArray(String[]::new));
+            valueFormat = written == null ? null : ValueFormat.valueOf(written.toUpperCase(Locale.ROOT));
+        }
+        Map<String, TransformConfig> predicates = new LinkedHashMap<>();
+        Node predicatesNode = source.node("predicates");
+        if (predicatesNode instanceof MappingNode mapping) {
+            for (NodeTuple entry : mapping.getValue()) {
+                if (entry.getKeyNode() instanceof ScalarNode key && !predicates.containsKey(key.getValue())) {
+                    TransformConfig predicate = bindTransformEntry(YamlSettings.childPath(source.path(), "predicates") + "."
+                            + key.getValue(), entry.getValueNode(), null);
+                    if (predicate != null) {
+                        predicates.put(key.getValue(), predicate);
+                    }
+                }
+            }
+        } else if (predicatesNode != null && !ConfigDocument.isNull(predicatesNode)) {
+            source.error("predicates", "must be a map of predicate name to its type or class and settings");
+        }
+        List<TransformConfig> transforms = new ArrayList<>();
+        Node transformsNode = source.node("transforms");
+        if (transformsNode instanceof SequenceNode sequence) {
+            List<Node> entries = sequence.getValue();
+            for (int index = 0; index < entries.size(); index++) {
+                TransformConfig transform = bindTransformEntry(YamlSettings.childPath(source.path(), "transforms") + "[" + index + "]",
+                        entries.get(index), predicates.keySet());
+                if (transform != null) {
+                    transforms.add(transform);
+                }
+            }
+        } else if (transformsNode != null && !ConfigDocument.isNull(transformsNode)) {
+            source.error("transforms", "must be a list of transforms, each with \"type\" or \"class\"");
+        }
+        return new TransformsConfig(valueFormat, Collections.unmodifiableList(transforms), Collections.unmodifiableMap(predicates));
+    }
+
+    /** A transform entry, or with {@code predicates} null a predicate's. */
+    private TransformConfig bindTransformEntry(String path, Node node, Set<String> predicates) {
+        YamlSettings common = typeOrClassEntry(path, node);
+        if (common == null) {
+            return null;
+        }
+        String type = common.getString("type", null);
+        String className = className(common, "org.apache.kafka.connect.transforms.InsertField$Value");
+        String predicate = null;
+        boolean negate = false;
+        if (predicates != null) {
+            predicate = common.getString("predicate", null);
+            negate = common.getBoolean("negate", false);
+            if (negate && predicate == null) {
+                common.error("negate", "needs a predicate to negate");
+            }
+            if (predicate != null && !predicates.contains(predicate)) {
+                common.error("predicate", "names none of this source's predicates: " + common.written("predicate")
+                        + DidYouMean.closest(predicate, predicates).map(closest -> ", did you mean \"" + closest + "\"?")
+                                .orElse(predicates.isEmpty() ? "; declare it under the source's predicates:" : ""));
+            }
+        }
+        // Preparation reads the rest with the transform's ConfigDef and reports what it finds.
+        YamlSettings settings = new YamlSettings(document, node, path, Location.of(node.getStartMark()), new ArrayList<>(),
+                predicates != null ? TransformConfig.AGENT_KEYS : Set.of("type", "class"));
+        return new TransformConfig(path, type, className, predicate, negate, settings);
     }
 
     private List<InterceptorConfig> bindInterceptors(YamlSettings top) {
@@ -227,24 +299,37 @@ public final class ConfigLoader {
     }
 
     private InterceptorConfig bindInterceptor(String path, Node node) {
+        YamlSettings common = typeOrClassEntry(path, node);
+        if (common == null) {
+            return null;
+        }
+        String type = common.getString("type", null);
+        String className = className(common, "com.example.AuditInterceptor");
+        YamlSettings pluginSettings = new YamlSettings(document, node, path, Location.of(node.getStartMark()),
+                new ArrayList<>(), INTERCEPTOR_AGENT_KEYS);
+        return new InterceptorConfig(path, type, className, pluginSettings);
+    }
+
+    /** The settings of an entry named by {@code type} or {@code class}; null after reporting it is no map. */
+    private YamlSettings typeOrClassEntry(String path, Node node) {
         Location location = Location.of(node.getStartMark());
         if (!(node instanceof MappingNode)) {
             errors.add(document.error(location, path, "must be a map with \"type\" or \"class\""));
             return null;
         }
-        YamlSettings common = new YamlSettings(document, node, path, location, errors, Set.of());
-        if (common.has("type") == common.has("class")) {
-            common.error(null, "needs exactly one of \"type\" or \"class\"");
+        return new YamlSettings(document, node, path, location, errors, Set.of());
+    }
+
+    /** The {@code class} of an entry that needs exactly one of {@code type} and {@code class}. */
+    private static String className(YamlSettings entry, String example) {
+        if (entry.has("type") == entry.has("class")) {
+            entry.error(null, "needs exactly one of \"type\" or \"class\"");
         }
-        String type = common.getString("type", null);
-        String className = common.getString("class", null);
+        String className = entry.getString("class", null);
         if (className != null && !CLASS_NAME.matcher(className).matches()) {
-            common.error("class", "must be a Java class name like com.example.AuditInterceptor, got "
-                    + common.written("class"));
+            entry.error("class", "must be a Java class name like " + example + ", got " + entry.written("class"));
         }
-        YamlSettings pluginSettings = new YamlSettings(document, node, path, location, new ArrayList<>(),
-                INTERCEPTOR_AGENT_KEYS);
-        return new InterceptorConfig(path, type, className, pluginSettings);
+        return className;
     }
 
     private static LoggingSettings bindLogging(YamlSettings logging) {

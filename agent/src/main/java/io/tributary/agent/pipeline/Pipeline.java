@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.tributary.agent.metrics.MicrometerPluginMetrics;
 import io.tributary.api.Position;
+import io.tributary.agent.transform.SourceTransforms;
 import io.tributary.api.SourceTask;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,8 +30,11 @@ import org.slf4j.LoggerFactory;
 public final class Pipeline {
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
 
-    /** What the pipeline needs to run one source. */
-    public record SourceSpec(SourceHandle handle, Callable<SourceTask> newTask, ClassLoader loader) {
+    /** What the pipeline needs to run one source; its thread applies {@code transforms} and closes them as it ends. */
+    public record SourceSpec(SourceHandle handle, Callable<SourceTask> newTask, ClassLoader loader, SourceTransforms transforms) {
+        public SourceSpec(SourceHandle handle, Callable<SourceTask> newTask, ClassLoader loader) {
+            this(handle, newTask, loader, SourceTransforms.NONE);
+        }
     }
 
     private record Running(SourceRunner runner, Thread thread) {
@@ -126,7 +130,7 @@ public final class Pipeline {
         }
         Tags tags = Tags.of("source", handle.name(), "source_type", handle.type());
         SourceRunner runner = new SourceRunner(handle, spec.newTask(), spec.loader(),
-                h -> new AgentSourceContext(h, agentId, sourceDir, new MicrometerPluginMetrics(registry, tags)), buffer);
+                h -> new AgentSourceContext(h, agentId, sourceDir, new MicrometerPluginMetrics(registry, tags)), buffer, spec.transforms());
         Thread thread = new Thread(runner, "tributary-source-" + handle.name());
         running.put(handle.name(), new Running(runner, thread));
         thread.start();

@@ -1,6 +1,7 @@
 package io.tributary.agent.pipeline;
 
 import io.tributary.agent.plugin.LoaderSwap;
+import io.tributary.agent.transform.SourceTransforms;
 import io.tributary.api.SourceRecord;
 import io.tributary.api.SourceTask;
 import java.time.Duration;
@@ -26,17 +27,19 @@ final class SourceRunner implements Runnable {
     private final ClassLoader loader;
     private final Function<SourceHandle, AgentSourceContext> contexts;
     private final InFlightBuffer buffer;
+    private final SourceTransforms transforms;
     private final Object lock = new Object();
     private volatile boolean stopping;
     private SourceTask current;
 
     SourceRunner(SourceHandle handle, Callable<SourceTask> newTask, ClassLoader loader,
-                 Function<SourceHandle, AgentSourceContext> contexts, InFlightBuffer buffer) {
+                 Function<SourceHandle, AgentSourceContext> contexts, InFlightBuffer buffer, SourceTransforms transforms) {
         this.handle = handle;
         this.newTask = newTask;
         this.loader = loader;
         this.contexts = contexts;
         this.buffer = buffer;
+        this.transforms = transforms;
     }
 
     SourceHandle handle() {
@@ -61,6 +64,8 @@ final class SourceRunner implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             log.warn("Source {}: stopped while waiting for Kafka; what it read and did not commit will be read again on restart", handle.name());
+        } finally {
+            transforms.close();
         }
     }
 
@@ -122,13 +127,20 @@ final class SourceRunner implements Runnable {
         if (records == null) {
             throw new IllegalStateException("poll() returned null; it must return an empty list when it has nothing");
         }
-        if (records.isEmpty()) {
+        if (records.isEmpty() || handle.isFailed()) {
+            // Once failed, what the task still holds stays uncommitted: the source resumes before it.
             return;
         }
         handle.awaitUnpaused(() -> stopping);
-        Batch batch = Batch.of(handle, records, System.nanoTime());
-        handle.accepted(batch);
-        buffer.put(batch);
+        SourceTransforms.Result transformed = transforms.apply(records);
+        if (!transformed.records().isEmpty()) {
+            Batch batch = Batch.of(handle, transformed.records(), System.nanoTime());
+            handle.accepted(batch);
+            buffer.put(batch);
+        }
+        if (transformed.failure() != null) {
+            handle.failedOnRecord(transformed.failure());
+        }
     }
 
     private void close(SourceTask task) {

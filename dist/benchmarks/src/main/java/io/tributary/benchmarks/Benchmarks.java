@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * flight recordings of every agent run in {@code jfr/}; {@code --cases}: only these cases.
  */
 public final class Benchmarks {
-    static final List<String> CASES = List.of("file", "isolation", "syslog", "syslog-udp", "jdbc", "jdbc-lag", "latency", "memory", "journald", "syslog-relp");
+    static final List<String> CASES = List.of("file", "isolation", "syslog", "syslog-udp", "jdbc", "jdbc-lag", "latency", "memory", "journald", "syslog-relp", "transforms");
 
     /* The broker as in production (both compilers), not the test kit's quick-starting C1-only JVM. */
     private static final List<String> BROKER_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=4", "-Xmx1g");
@@ -131,6 +131,7 @@ public final class Benchmarks {
                 case "latency" -> new LatencyCase(session, report).run();
                 case "memory" -> new MemoryCase(session, broker, report).run();
                 case "journald" -> new JournaldCase(session, report).run();
+                case "transforms" -> new TransformsCase(session, report).run();
                 default -> throw new IllegalArgumentException("unknown case " + name);
             }
         } catch (RuntimeException e) {

@@ -70,7 +70,20 @@ final class FileThroughputCase {
         String name = "file-" + delivery.replace('_', '-') + "-" + suffix;
         String topic = "bench-" + name;
         session.topics().create(topic);
-        String sources = """
+        try (Agent agent = Agent.start(session, session.runDir(name), "bench-" + name,
+                Map.of("delivery", delivery, "commit_interval", COMMIT_INTERVAL_MILLIS + "ms"), fileSource(topic, file),
+                session.profile(name))) {
+            Delivery delivered = session.topics().await(topic, records, STALL);
+            agent.stop();
+            return noteRun(name, delivered, records, recordBytes);
+        } finally {
+            session.topics().delete(topic);
+        }
+    }
+
+    /** The sources: section of a file source reading {@code file} from its beginning into {@code topic}, without headers. */
+    static String fileSource(String topic, Path file) {
+        return """
                 sources:
                   lines:
                     type: file
@@ -79,15 +92,6 @@ final class FileThroughputCase {
                     read_from: beginning
                     headers: false
                 """.formatted(topic, file);
-        try (Agent agent = Agent.start(session, session.runDir(name), "bench-" + name,
-                Map.of("delivery", delivery, "commit_interval", COMMIT_INTERVAL_MILLIS + "ms"), sources,
-                session.profile(name))) {
-            Delivery delivered = session.topics().await(topic, records, STALL);
-            agent.stop();
-            return noteRun(name, delivered, records, recordBytes);
-        } finally {
-            session.topics().delete(topic);
-        }
     }
 
     private double producerPerformance(int records, int recordBytes, String suffix) {

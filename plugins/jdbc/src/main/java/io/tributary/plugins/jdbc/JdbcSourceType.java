@@ -3,6 +3,7 @@ package io.tributary.plugins.jdbc;
 import io.tributary.api.Settings;
 import io.tributary.api.SourceTask;
 import io.tributary.api.SourceType;
+import io.tributary.api.ValueFormat;
 import io.tributary.plugins.jdbc.JdbcSourceConfig.Pool;
 import java.sql.Driver;
 import java.time.Duration;
@@ -22,6 +23,12 @@ public final class JdbcSourceType implements SourceType {
     @Override
     public String name() {
         return "jdbc";
+    }
+
+    /** Its values are rows as JSON objects. */
+    @Override
+    public ValueFormat valueFormat() {
+        return ValueFormat.JSON;
     }
 
     @Override

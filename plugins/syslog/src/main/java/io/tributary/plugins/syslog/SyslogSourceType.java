@@ -3,6 +3,7 @@ package io.tributary.plugins.syslog;
 import io.tributary.api.Settings;
 import io.tributary.api.SourceTask;
 import io.tributary.api.SourceType;
+import io.tributary.api.ValueFormat;
 import java.time.Clock;
 import org.pf4j.Extension;
 
@@ -13,6 +14,12 @@ public final class SyslogSourceType implements SourceType {
     @Override
     public String name() {
         return "syslog";
+    }
+
+    /** Its values are JSON objects of the parsed message (bytes with {@code format: raw}: set {@code value_format: bytes} there). */
+    @Override
+    public ValueFormat valueFormat() {
+        return ValueFormat.JSON;
     }
 
     @Override
