@@ -22,13 +22,13 @@ import java.util.stream.Stream;
  * jar.
  *
  * <pre>
- * java -jar tributary-benchmarks.jar [--quick] [--profile] [--cases file,syslog,syslog-udp,jdbc,jdbc-lag,latency,memory]
+ * java -jar tributary-benchmarks.jar [--quick] [--profile] [--cases file,connect-file,syslog,syslog-udp,jdbc,jdbc-lag,latency,memory]
  * </pre>
  * {@code --quick}: one run per case at small sizes, for developing the harness; {@code --profile}:
  * flight recordings of every agent run in {@code jfr/}; {@code --cases}: only these cases.
  */
 public final class Benchmarks {
-    static final List<String> CASES = List.of("file", "syslog", "syslog-udp", "jdbc", "jdbc-lag", "latency", "memory");
+    static final List<String> CASES = List.of("file", "connect-file", "syslog", "syslog-udp", "jdbc", "jdbc-lag", "latency", "memory");
 
     /* The broker as in production (both compilers), not the test kit's quick-starting C1-only JVM. */
     private static final List<String> BROKER_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=4", "-Xmx1g");
@@ -123,6 +123,7 @@ public final class Benchmarks {
         try {
             switch (name) {
                 case "file" -> new FileThroughputCase(session, report).run();
+                case "connect-file" -> new FileThroughputCase(session, report).runConnectFile();
                 case "syslog" -> new SyslogCase(session, report).run();
                 case "syslog-udp" -> new UdpLossCase(session, report).run();
                 case "jdbc" -> new JdbcCase(session, report).run();
