@@ -1,5 +1,6 @@
 package io.tributary.plugins.connect;
 
+import io.tributary.api.Checkpoint;
 import io.tributary.api.Position;
 import io.tributary.api.SourceContext;
 import io.tributary.api.SourceRecord;
@@ -49,8 +50,13 @@ final class ConnectSource implements SourceTask {
     private final Offsets offsets = new Offsets();
     private final BlockingQueue<List<SourceRecord>> handovers = new ArrayBlockingQueue<>(HANDOVER_BATCHES);
     private final Map<String, Position> committed = new ConcurrentHashMap<>();
-    /** Records handed over and not yet committed, per stream in hand-over order: whose commitRecord is due when. */
+    /**
+     * Records handed over and not yet committed, per stream in hand-over order: whose commitRecord is
+     * due when. Only for tasks that override commitRecord.
+     */
     private final Map<String, Deque<Pending>> pending = new ConcurrentHashMap<>();
+    /** The newest position handed to the agent per stream: the tasks are drained when all are committed. */
+    private final Map<String, Position> handedOver = new ConcurrentHashMap<>();
     private final AtomicBoolean reconfigurationRequested = new AtomicBoolean();
     private final AtomicReference<Exception> connectorError = new AtomicReference<>();
     private final Metrics metrics = new Metrics();
@@ -124,6 +130,9 @@ final class ConnectSource implements SourceTask {
     @Override
     public void committed(Map<String, Position> positions) {
         committed.putAll(positions);
+        synchronized (runners) {
+            runners.forEach(TaskRunner::commitDue);
+        }
         positions.forEach((stream, position) -> {
             Deque<Pending> records = pending.get(stream);
             if (records == null) {
@@ -176,9 +185,15 @@ final class ConnectSource implements SourceTask {
         return offsets;
     }
 
-    /** Called by a task thread before it offers a batch holding this record. */
-    void handedOver(String stream, Pending record) {
-        pending.computeIfAbsent(stream, s -> new ConcurrentLinkedDeque<>()).addLast(record);
+    /**
+     * Called by a task thread once the agent took a record with this checkpoint; {@code record} is
+     * null when its task does not want {@code commitRecord}.
+     */
+    void handedOver(Checkpoint checkpoint, Pending record) {
+        handedOver.put(checkpoint.stream(), checkpoint.position());
+        if (record != null) {
+            pending.computeIfAbsent(checkpoint.stream(), s -> new ConcurrentLinkedDeque<>()).addLast(record);
+        }
     }
 
     boolean offer(List<SourceRecord> records, long timeout, TimeUnit unit) throws InterruptedException {
@@ -230,11 +245,12 @@ final class ConnectSource implements SourceTask {
                 return;
             }
         }
-        for (Deque<Pending> records : pending.values()) {
-            if (!records.isEmpty()) {
+        for (Map.Entry<String, Position> stream : handedOver.entrySet()) {
+            if (!stream.getValue().equals(committed.get(stream.getKey()))) {
                 return;
             }
         }
+        pending.clear();
         synchronized (runners) {
             runners.clear();
         }

@@ -1,5 +1,6 @@
 package io.tributary.plugins.connect;
 
+import io.tributary.api.Checkpoint;
 import io.tributary.api.Position;
 import io.tributary.api.SourceRecord;
 import java.util.ArrayList;
@@ -7,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.connect.source.SourceTask;
 import org.slf4j.Logger;
@@ -28,6 +31,12 @@ final class TaskRunner implements Runnable {
     private final Logger log;
     private final Thread thread;
     private final ConcurrentLinkedQueue<org.apache.kafka.connect.source.SourceRecord> committed = new ConcurrentLinkedQueue<>();
+    /**
+     * Whether the task overrides {@code commitRecord}: only then is each record kept until its
+     * transaction committed, which costs memory per record in flight.
+     */
+    private final boolean wantsCommittedRecords;
+    private final AtomicBoolean commitDue = new AtomicBoolean();
     private volatile boolean stopping;
     private volatile Throwable failure;
 
@@ -38,6 +47,7 @@ final class TaskRunner implements Runnable {
         this.source = source;
         this.converters = converters;
         this.log = log;
+        this.wantsCommittedRecords = overridesCommitRecord(task.getClass());
         this.thread = new Thread(this, "connect-" + source.name() + "-task-" + id);
         thread.setDaemon(true);
         thread.setContextClassLoader(task.getClass().getClassLoader());
@@ -82,6 +92,11 @@ final class TaskRunner implements Runnable {
         committed.add(record);
     }
 
+    /** Called on the commit thread after a transaction committed: the task's {@code commit()} is due. */
+    void commitDue() {
+        commitDue.set(true);
+    }
+
     @Override
     public void run() {
         try {
@@ -90,8 +105,18 @@ final class TaskRunner implements Runnable {
             while (!stopping) {
                 tellCommitted();
                 List<org.apache.kafka.connect.source.SourceRecord> records = task.poll();
-                if (records != null && !records.isEmpty() && !handOver(convert(records))) {
+                if (records == null || records.isEmpty()) {
+                    continue;
+                }
+                List<SourceRecord> converted = convert(records);
+                if (!handOver(converted)) {
                     return;
+                }
+                for (int i = 0; i < converted.size(); i++) {
+                    Checkpoint checkpoint = converted.get(i).checkpoint();
+                    if (checkpoint != null) {
+                        source.handedOver(checkpoint, wantsCommittedRecords ? new ConnectSource.Pending(this, records.get(i), checkpoint.position()) : null);
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -120,7 +145,6 @@ final class TaskRunner implements Runnable {
             Position position = source.offsets().position(record.sourceOffset());
             if (stream != null && position != null) {
                 builder.checkpoint(stream, position);
-                source.handedOver(stream, new ConnectSource.Pending(this, record, position));
             }
             converted.add(builder.build());
         }
@@ -138,10 +162,18 @@ final class TaskRunner implements Runnable {
         return true;
     }
 
+    private static boolean overridesCommitRecord(Class<?> taskClass) {
+        try {
+            return taskClass.getMethod("commitRecord", org.apache.kafka.connect.source.SourceRecord.class, RecordMetadata.class)
+                    .getDeclaringClass() != SourceTask.class;
+        } catch (NoSuchMethodException e) {
+            return true;
+        }
+    }
+
     private void tellCommitted() throws InterruptedException {
-        boolean any = false;
+        boolean any = commitDue.getAndSet(false);
         for (org.apache.kafka.connect.source.SourceRecord record = committed.poll(); record != null; record = committed.poll()) {
-            any = true;
             try {
                 // Tributary's commit thread knows no RecordMetadata, as Connect has none for a filtered record.
                 task.commitRecord(record, null);
