@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The .tar.gz and the .deb of {@code mvn package}, read with tar and dpkg-deb. */
 class PackageIT {
-    private static final List<String> PLUGINS = List.of("file-tail", "interceptors", "jdbc", "journald", "syslog");
+    private static final List<String> PLUGINS = List.of("connect", "file-tail", "interceptors", "jdbc", "journald", "syslog");
     private static final String DEB = Command.DEB.toString();
 
     @Test

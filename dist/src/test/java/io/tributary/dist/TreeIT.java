@@ -50,7 +50,7 @@ class TreeIT {
     void theReferenceShowsEverySettingOfEveryBuiltInPluginsSample() throws Exception {
         String reference = Files.readString(Command.REPOSITORY.resolve("config/tributary.yaml"));
         List<String> missing = new ArrayList<>();
-        for (String plugin : List.of("file-tail", "syslog", "jdbc", "journald", "interceptors")) {
+        for (String plugin : List.of("file-tail", "syslog", "jdbc", "journald", "connect", "interceptors")) {
             Map<String, Object> sample = new Yaml().load(Files.readString(Command.REPOSITORY.resolve("plugins/" + plugin + "/sample.yaml")));
             for (String key : keys(sample.containsKey("sources") ? sample.get("sources") : sample.get("interceptors"), new TreeSet<>())) {
                 if (!reference.matches("(?s).*\\n[ #-]*" + Pattern.quote(key) + ":.*")) {

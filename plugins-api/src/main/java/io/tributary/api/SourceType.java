@@ -1,5 +1,8 @@
 package io.tributary.api;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.pf4j.ExtensionPoint;
 
 /**
@@ -35,5 +38,47 @@ public interface SourceType extends ExtensionPoint {
      */
     default ValueFormat valueFormat() {
         return ValueFormat.BYTES;
+    }
+
+    /** The name of the one part of a source whose type cannot split it. */
+    String WHOLE = "whole";
+
+    /**
+     * Splits a source's work into parts that can run apart, each as a source of its own with its own
+     * streams and checkpoints: where a source is spread over several tasks, as Tributary's Kafka
+     * Connect plugin does up to {@code tasks.max}. Optional: the default keeps the source whole.
+     *
+     * <p>Each part is the complete settings of a source of this type (with {@code topic} and the
+     * rest), and a part's streams must be the streams the whole source would give the same input, so
+     * a part's checkpoints stay valid however the parts are later grouped into tasks. Part names are
+     * stable and unique, e.g. {@code table:orders}. Called on any thread, possibly before
+     * {@link #create}; it must not open anything, and may leave the checking of values to
+     * {@link #create} (return the settings whole when they are not what you expect).
+     *
+     * @param settings the source's settings as plain values, as {@link Settings#asMap()} gives them,
+     *                 without the keys the agent reads ({@code type}, {@code on_error}, ...)
+     * @return part name → that part's settings, in a stable order; by default one part,
+     *         {@value #WHOLE}, holding {@code settings}
+     */
+    default Map<String, Map<String, Object>> split(Map<String, Object> settings) {
+        return Map.of(WHOLE, settings);
+    }
+
+    /**
+     * A {@link #split} by one list setting: one part per element of {@code settings.get(key)}, each
+     * with a list of that element alone, named {@code prefix + element}; the source whole when the
+     * list has fewer than two elements or is not a list.
+     */
+    static Map<String, Map<String, Object>> splitByList(Map<String, Object> settings, String key, String prefix) {
+        if (!(settings.get(key) instanceof List<?> elements) || elements.size() < 2) {
+            return Map.of(WHOLE, settings);
+        }
+        Map<String, Map<String, Object>> parts = new LinkedHashMap<>();
+        for (Object element : elements) {
+            Map<String, Object> part = new LinkedHashMap<>(settings);
+            part.put(key, List.of(element));
+            parts.put(prefix + element, part);
+        }
+        return parts;
     }
 }

@@ -20,7 +20,12 @@ final class ApiFirstPluginClassLoader extends PluginClassLoader {
     @Override
     public Class<?> loadClass(String className) throws ClassNotFoundException {
         if (isShared(className)) {
-            return getParent().loadClass(className);
+            try {
+                return getParent().loadClass(className);
+            } catch (ClassNotFoundException notInAgent) {
+                // A Kafka library the agent does not ship (Connect's API, which the connect plugin brings).
+                return super.loadClass(className);
+            }
         }
         return super.loadClass(className);
     }

@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * flight recordings of every agent run in {@code jfr/}; {@code --cases}: only these cases.
  */
 public final class Benchmarks {
-    static final List<String> CASES = List.of("file", "isolation", "syslog", "syslog-udp", "jdbc", "jdbc-lag", "latency", "memory", "journald", "syslog-relp", "transforms");
+    static final List<String> CASES = List.of("file", "isolation", "syslog", "syslog-udp", "jdbc", "jdbc-lag", "latency", "memory", "journald", "syslog-relp", "transforms", "connect-file");
 
     /* The broker as in production (both compilers), not the test kit's quick-starting C1-only JVM. */
     private static final List<String> BROKER_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=4", "-Xmx1g");
@@ -124,6 +124,7 @@ public final class Benchmarks {
             switch (name) {
                 case "file" -> new FileThroughputCase(session, report).run();
                 case "isolation" -> new IsolationCase(session, report).run();
+                case "connect-file" -> new FileThroughputCase(session, report).runConnectFile();
                 case "syslog" -> new SyslogCase(session, report).run();
                 case "syslog-udp" -> new UdpLossCase(session, report).run();
                 case "jdbc" -> new JdbcCase(session, report).run();

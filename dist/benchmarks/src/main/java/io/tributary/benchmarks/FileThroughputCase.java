@@ -3,12 +3,15 @@ package io.tributary.benchmarks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.connect.file.FileStreamSourceConnector;
 
 /**
  * Cases 1 and 2: a file of equal lines into Kafka, by Tributary in both delivery modes, by Kafka's
@@ -20,6 +23,7 @@ final class FileThroughputCase {
     static final String AT_LEAST_ONCE = "Tributary at_least_once";
     static final String PRODUCER_PERFORMANCE = "ProducerPerformance";
     static final String CONNECT = "Connect FileStreamSource";
+    static final String TRIBUTARY_CONNECT = "Tributary connect FileStreamSource";
 
     private static final Duration STALL = Duration.ofSeconds(60);
     private static final Duration PRODUCER_PERFORMANCE_TIMEOUT = Duration.ofMinutes(10);
@@ -40,6 +44,61 @@ final class FileThroughputCase {
     void run() {
         measure(100, session.scale().smallRecords(), 0.6);
         measure(1024, session.scale().largeRecords(), 0.8);
+    }
+
+    /**
+     * The connect-file case: Kafka's own FileStreamSourceConnector, unmodified, run by Tributary's
+     * {@code connect} source (exactly_once) beside the same connector in Connect's standalone worker,
+     * on the same file of 100 B lines, both writing the lines as strings.
+     */
+    void runConnectFile() {
+        int recordBytes = 100;
+        int records = session.scale().smallRecords();
+        Path file = session.workDir().resolve("lines-connect-" + recordBytes + ".log");
+        LineFiles.write(file, records, recordBytes);
+        Path pluginPath = connectFilePluginPath(session.workDir().resolve("connect-plugins"));
+        Figures figures = new Figures();
+        for (int run = 1; run <= session.scale().runs(); run++) {
+            String suffix = "connect-" + recordBytes + "-r" + run;
+            figures.measure(TRIBUTARY_CONNECT, () -> tributaryConnect(file, pluginPath, records, recordBytes, suffix));
+            figures.measure(CONNECT, () -> connect(file, records, recordBytes, suffix));
+        }
+        report.add(figures.compare("FileStreamSourceConnector → Kafka, 100 B: Tributary's connect source vs Connect standalone",
+                TRIBUTARY_CONNECT, CONNECT, 1.0, figure -> Throughput.format(figure, recordBytes)));
+        deleteFile(file);
+    }
+
+    private double tributaryConnect(Path file, Path pluginPath, int records, int recordBytes, String suffix) {
+        String name = "tributary-" + suffix;
+        String topic = "bench-" + name;
+        session.topics().create(topic);
+        String sources = """
+                sources:
+                  lines:
+                    type: connect
+                    connector.class: org.apache.kafka.connect.file.FileStreamSourceConnector
+                    plugin_path: [%s]
+                    key.converter: org.apache.kafka.connect.storage.StringConverter
+                    value.converter: org.apache.kafka.connect.storage.StringConverter
+                    file: %s
+                    topic: %s
+                """.formatted(pluginPath, file, topic);
+        return agentRun(name, topic, Map.of("commit_interval", COMMIT_INTERVAL_MILLIS + "ms"), sources, records, recordBytes);
+    }
+
+    /** A Connect plugin path with connect-file's jar in a folder of its own, as a user lays it out. */
+    private static Path connectFilePluginPath(Path dir) {
+        try {
+            Path jar = Path.of(FileStreamSourceConnector.class.getProtectionDomain()
+                    .getCodeSource().getLocation().toURI());
+            Path folder = Files.createDirectories(dir.resolve("connect-file"));
+            Files.copy(jar, folder.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lay out the plugin path " + dir, e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("cannot locate connect-file's jar", e);
+        }
     }
 
     private void measure(int recordBytes, int records, double producerPerformanceTarget) {
@@ -70,8 +129,14 @@ final class FileThroughputCase {
         String name = "file-" + delivery.replace('_', '-') + "-" + suffix;
         String topic = "bench-" + name;
         session.topics().create(topic);
-        try (Agent agent = Agent.start(session, session.runDir(name), "bench-" + name,
-                Map.of("delivery", delivery, "commit_interval", COMMIT_INTERVAL_MILLIS + "ms"), fileSource(topic, file),
+        return agentRun(name, topic, Map.of("delivery", delivery, "commit_interval", COMMIT_INTERVAL_MILLIS + "ms"),
+                fileSource(topic, file), records, recordBytes);
+    }
+
+    /** Runs the agent with {@code sources} (which write {@code records} to {@code topic}, created already) until they arrived. */
+    private double agentRun(String name, String topic, Map<String, String> agentSettings, String sources, int records,
+                            int recordBytes) {
+        try (Agent agent = Agent.start(session, session.runDir(name), "bench-" + name, agentSettings, sources,
                 session.profile(name))) {
             Delivery delivered = session.topics().await(topic, records, STALL);
             agent.stop();

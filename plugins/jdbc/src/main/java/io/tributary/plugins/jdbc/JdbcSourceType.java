@@ -12,6 +12,7 @@ import java.time.temporal.Temporal;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.pf4j.Extension;
@@ -34,6 +35,16 @@ public final class JdbcSourceType implements SourceType {
     @Override
     public SourceTask create(Settings settings) {
         return new JdbcSource(readConfig(settings));
+    }
+
+    /**
+     * One part per table of {@code tables}, named {@code table:<name>}: each table is a stream of its
+     * own, so its checkpoint is the same in a part as in the whole source. A single table or a
+     * {@code query} stays whole.
+     */
+    @Override
+    public Map<String, Map<String, Object>> split(Map<String, Object> settings) {
+        return SourceType.splitByList(settings, "tables", "table:");
     }
 
     static JdbcSourceConfig readConfig(Settings settings) {

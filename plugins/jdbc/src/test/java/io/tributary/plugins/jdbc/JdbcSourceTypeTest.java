@@ -2,6 +2,7 @@ package io.tributary.plugins.jdbc;
 
 import io.tributary.agent.config.ConfigError;
 import io.tributary.agent.config.YamlSettings;
+import io.tributary.api.SourceType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,16 @@ class JdbcSourceTypeTest {
         YamlSettings settings = YamlSettings.parse(yaml);
         new JdbcSourceType().create(settings);
         return settings.finish().stream().map(ConfigError::toString).toList();
+    }
+
+    @Test
+    void splitsItsTablesIntoOnePartEachAndKeepsAQueryWhole() {
+        Map<String, Object> settings = YamlSettings.parse("topic: t\nurl: jdbc:h2:mem:x\ntables: [orders, invoices]\nmode: bulk\n").asMap();
+        assertThat(new JdbcSourceType().split(settings)).containsExactly(
+                Map.entry("table:orders", Map.of("topic", "t", "url", "jdbc:h2:mem:x", "tables", List.of("orders"), "mode", "bulk")),
+                Map.entry("table:invoices", Map.of("topic", "t", "url", "jdbc:h2:mem:x", "tables", List.of("invoices"), "mode", "bulk")));
+        Map<String, Object> query = YamlSettings.parse("topic: t\nquery: SELECT 1\nmode: bulk\n").asMap();
+        assertThat(new JdbcSourceType().split(query)).containsExactly(Map.entry(SourceType.WHOLE, query));
     }
 
     @Test
