@@ -42,7 +42,7 @@ class TreeIT {
         Command validate = Command.run(List.of(TRIBUTARY, "validate", "--config", reference.toString()));
 
         assertThat(validate.err()).isEmpty();
-        assertThat(validate.out()).isEqualTo(reference + ": valid (4 source(s), 4 interceptor(s))\n");
+        assertThat(validate.out()).isEqualTo(reference + ": valid (5 source(s), 4 interceptor(s))\n");
         assertThat(validate.exitCode()).isZero();
     }
 
