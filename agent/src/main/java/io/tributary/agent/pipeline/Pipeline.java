@@ -78,17 +78,7 @@ public final class Pipeline {
         ProducerSupervisor supervisor = new ProducerSupervisor(producer, producers, settings.transactionTimeout(), ticker, producerHealth,
                 () -> abandoned, () -> foreignCommits(committedCheckpoints.get()), registry);
         UnwritableRecords unwritable = new UnwritableRecords(settings.offsetsTopic(), settings.maxRecordBytes(), settings.compressed(),
-                new UnwritableRecords.Limits() {
-                    @Override
-                    public java.util.OptionalLong knownLimit(String topic) {
-                        return topicAdmin.knownLimit(topic);
-                    }
-
-                    @Override
-                    public java.util.OptionalLong refreshLimit(String topic) {
-                        return topicAdmin.refreshLimit(topic);
-                    }
-                });
+                topicAdmin);
         this.committer = new Committer(settings.exactlyOnce() ? DeliveryMode.exactlyOnce() : DeliveryMode.atLeastOnce(), buffer, supervisor,
                 new TopicGate(topicAdmin, ticker), unwritable, new DeadLetters(settings.maxRecordBytes()), settings.commitInterval(),
                 settings.agentId(), settings.offsetsTopic(), fatalHandler, producerHealth, ticker, registry);

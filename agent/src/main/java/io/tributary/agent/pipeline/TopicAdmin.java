@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * ({@code auto.create.topics.enable}), so that the producer never has to wait for it; when the
  * brokers' setting cannot be read it counts as writable and the producer decides.
  */
-public final class TopicAdmin implements TopicGate.Checker, AutoCloseable {
+public final class TopicAdmin implements TopicGate.Checker, UnwritableRecords.Limits, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final Set<AclOperation> WRITE = Set.of(AclOperation.WRITE, AclOperation.ALL);
@@ -168,13 +168,15 @@ public final class TopicAdmin implements TopicGate.Checker, AutoCloseable {
     }
 
     /** The topic's limit as last read, if it was. */
-    OptionalLong knownLimit(String topic) {
+    @Override
+    public OptionalLong knownLimit(String topic) {
         Long limit = limits.get(topic);
         return limit == null ? OptionalLong.empty() : OptionalLong.of(limit);
     }
 
     /** Reads the topic's {@code max.message.bytes} from Kafka again; empty when Kafka cannot say. */
-    OptionalLong refreshLimit(String topic) {
+    @Override
+    public OptionalLong refreshLimit(String topic) {
         try {
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
             KafkaFuture<Map<ConfigResource, Config>> configs = admin().describeConfigs(List.of(resource)).all();
