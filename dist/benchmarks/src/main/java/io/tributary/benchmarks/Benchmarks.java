@@ -125,7 +125,8 @@ public final class Benchmarks {
                 case "file" -> new FileThroughputCase(session, report).run();
                 case "isolation" -> new IsolationCase(session, report).run();
                 case "connect-file" -> new FileThroughputCase(session, report).runConnectFile();
-                case "syslog" -> new SyslogCase(session, report).run();
+                case "syslog" -> new SyslogCase(session, report, SyslogCase.Protocol.TCP).run();
+                case "syslog-relp" -> new SyslogCase(session, report, SyslogCase.Protocol.RELP).run();
                 case "syslog-udp" -> new UdpLossCase(session, report).run();
                 case "jdbc" -> new JdbcCase(session, report).run();
                 case "jdbc-lag" -> new JdbcLagCase(session, report).run();
