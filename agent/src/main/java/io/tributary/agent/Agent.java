@@ -37,6 +37,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -75,8 +78,11 @@ final class Agent {
     private volatile Pipeline pipeline;
     private volatile String startupProblem = "starting";
 
-    Agent(Preparation prepared) {
+    private final StartupTimes startup;
+
+    Agent(Preparation prepared, StartupTimes startup) {
         this.prepared = prepared;
+        this.startup = startup;
         this.config = prepared.config;
     }
 
@@ -97,6 +103,7 @@ final class Agent {
 
     private int runUntilStopped() {
         String agentId = config.agent().id();
+        long settingUp = startup.now();
         checkDataDir(config.agent().dataDir());
         EmbeddedKafka embedded = startEmbeddedKafkaIfAsked();
         JvmMetrics.bindTo(registry);
@@ -110,30 +117,58 @@ final class Agent {
         Producer<byte[], byte[]> producer = null;
         KafkaClientMetrics producerMetrics = null;
         TopicAdmin topicAdmin = new TopicAdmin(KafkaClients.connectionConfig(config));
+        startup.finished("set-up", settingUp);
+        // Neither the offsets topic nor the dead-letter topics wait for the producer, whose start takes
+        // round trips to Kafka: they are checked (and created) meanwhile, on a thread of their own.
+        FutureTask<Uuid> offsetsTopicChecked = new FutureTask<>(() -> {
+            long checking = startup.now();
+            Uuid id = ensureOffsetsTopic(agentId);
+            startup.finished("offsets topic", checking);
+            return id;
+        });
+        FutureTask<Void> deadLetterTopicsChecked = new FutureTask<>(() -> {
+            long checking = startup.now();
+            topicAdmin.createMissing(deadLetterTopics(), Duration.ofSeconds(5));
+            startup.finished("dead-letter topics", checking);
+        }, null);
+        Thread startupChecks = new Thread(() -> {
+            offsetsTopicChecked.run();
+            deadLetterTopicsChecked.run();
+        }, "tributary-startup-checks");
+        startupChecks.setDaemon(true);
+        startupChecks.start();
         try {
+            long initialising = startup.now();
             producer = initialisedProducer(producerConfig, exactlyOnce);
+            startup.finished(exactlyOnce ? "producer and initTransactions" : "producer", initialising);
             if (producer == null) {
                 return 0;
             }
             producerMetrics = new KafkaClientMetrics(producer);
             producerMetrics.bindTo(registry);
-            Map<String, Map<String, Position>> checkpoints = readCheckpoints(agentId);
+            long reading = startup.now();
+            Map<String, Map<String, Position>> checkpoints = readCheckpoints(agentId, offsetsTopicChecked);
             if (checkpoints == null) {
                 return 0;
             }
-            topicAdmin.createMissing(deadLetterTopics(), Duration.ofSeconds(5));
+            startup.finished("checkpoints", reading);
+            awaitDeadLetterTopicsChecked(deadLetterTopicsChecked);
             Pipeline.Settings settings = new Pipeline.Settings(exactlyOnce, config.agent().commitInterval(),
                     KafkaClients.transactionTimeout(producerConfig), config.agent().maxInFlightBytes(), KafkaClients.maxRecordBytes(producerConfig),
                     KafkaClients.compressed(producerConfig), agentId, config.agent().offsetsTopic(), config.agent().dataDir());
             pipeline = new Pipeline(settings, producer, () -> initialisedProducerOrFail(producerConfig, exactlyOnce),
-                    () -> readCheckpoints(agentId), producerHealth, topicAdmin, this::onFatal, registry);
+                    () -> readCheckpoints(agentId, null), producerHealth, topicAdmin, this::onFatal, registry);
             startupProblem = null;
+            long startingSources = startup.now();
             pipeline.start();
             for (Preparation.PreparedSource source : prepared.sources.values()) {
                 startSource(source, checkpoints.getOrDefault(source.config().name(), Map.of()));
             }
-            log.info("Tributary agent {} running {} source(s) in {} mode, transactional.id {}", agentId, prepared.sources.size(),
-                    exactlyOnce ? "exactly_once" : "at_least_once", exactlyOnce ? KafkaClients.transactionalId(agentId) : "(none)");
+            startup.finished("pipeline and sources", startingSources);
+            log.info("Tributary agent {} running {} source(s) in {} mode, transactional.id {}; {}", agentId, prepared.sources.size(),
+                    exactlyOnce ? "exactly_once" : "at_least_once", exactlyOnce ? KafkaClients.transactionalId(agentId) : "(none)",
+                    startup.summary());
+            ClassDataSharing.archiveWorthKeeping();
             awaitStop();
             log.info("Stopping: sources stop, what they read is committed");
             producer = pipeline.stop(SHUTDOWN_TIMEOUT);
@@ -275,7 +310,7 @@ final class Agent {
         List<Preparation.PreparedSource> toAdd = next.sources.values().stream()
                 .filter(source -> !runningSources.containsKey(source.config().name())).toList();
         if (!toAdd.isEmpty()) {
-            Map<String, Map<String, Position>> checkpoints = readCheckpoints(config.agent().id());
+            Map<String, Map<String, Position>> checkpoints = readCheckpoints(config.agent().id(), null);
             if (checkpoints == null) {
                 return;
             }
@@ -381,15 +416,25 @@ final class Agent {
         }
     }
 
-    private Map<String, Map<String, Position>> readCheckpoints(String agentId) {
+    /**
+     * This agent's committed checkpoints, retried while Kafka does not answer; null when asked to stop
+     * meanwhile.
+     *
+     * @param offsetsTopicChecked the offsets topic's check begun earlier, used by the first attempt; null for none
+     */
+    private Map<String, Map<String, Position>> readCheckpoints(String agentId, Future<Uuid> offsetsTopicChecked) {
         String topic = config.agent().offsetsTopic();
-        CheckpointStore store = new CheckpointStore(KafkaClients.connectionConfig(config), topic, agentId);
-        OffsetsTopicIdFile idFile = new OffsetsTopicIdFile(config.agent().dataDir());
+        Future<Uuid> checkedEarlier = offsetsTopicChecked;
         while (stopRequested.getCount() > 0) {
             try {
-                Uuid id = store.ensureTopic(Duration.ofSeconds(30), idFile.read(topic));
-                idFile.write(topic, id);
-                Map<String, Map<String, Position>> checkpoints = store.load(Duration.ofSeconds(60));
+                if (checkedEarlier != null) {
+                    Future<Uuid> check = checkedEarlier;
+                    checkedEarlier = null;
+                    resultOf(check);
+                } else {
+                    ensureOffsetsTopic(agentId);
+                }
+                Map<String, Map<String, Position>> checkpoints = checkpointStore(agentId).load(Duration.ofSeconds(60));
                 int streams = checkpoints.values().stream().mapToInt(Map::size).sum();
                 log.info("Read {} committed checkpoint(s) of {} source(s) from {}", streams, checkpoints.size(), topic);
                 return checkpoints;
@@ -407,6 +452,55 @@ final class Agent {
             }
         }
         return null;
+    }
+
+    /**
+     * Creates the offsets topic when missing and checks that it is the one this agent used before
+     * (its id is kept in data_dir), returning its id.
+     */
+    private Uuid ensureOffsetsTopic(String agentId) throws IOException, InterruptedException {
+        String topic = config.agent().offsetsTopic();
+        OffsetsTopicIdFile idFile = new OffsetsTopicIdFile(config.agent().dataDir());
+        Uuid id = checkpointStore(agentId).ensureTopic(Duration.ofSeconds(30), idFile.read(topic));
+        idFile.write(topic, id);
+        return id;
+    }
+
+    private CheckpointStore checkpointStore(String agentId) {
+        return new CheckpointStore(KafkaClients.connectionConfig(config), config.agent().offsetsTopic(), agentId);
+    }
+
+    /** Waits for the check, which ends within its own timeout and reports its own problems. */
+    private static void awaitDeadLetterTopicsChecked(Future<Void> check) {
+        try {
+            check.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            log.warn("Checking the dead-letter topics failed; they are checked again when a record needs one", e.getCause());
+        }
+    }
+
+    /** What a task returned, or what it threw, as it threw it. */
+    private static <T> T resultOf(Future<T> task) throws IOException, InterruptedException {
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(cause);
+        }
     }
 
     private void sleep(Duration duration) {

@@ -25,6 +25,15 @@ final class KafkaClients {
      */
     static final int DEFAULT_BATCH_SIZE = 128 * 1024;
 
+    /**
+     * The agent's default of the producer's retry.backoff.ms, 10 ms against Kafka's 100 ms. At every
+     * start, initTransactions sends InitProducerId again once the coordinator is found, and waits this
+     * long first: 60 ms of a one-second start in the cold-start benchmark. Retries back off
+     * exponentially up to retry.backoff.max.ms (1 s) as before, so a Kafka that stays away is not
+     * asked more often for long.
+     */
+    static final int DEFAULT_RETRY_BACKOFF_MS = 10;
+
     /** The connection settings of {@link #connectionConfig} by prefix: security, and Kafka's config providers. */
     private static final List<String> CONNECTION_PREFIXES = List.of("security.", "sasl.", "ssl.", "config.providers",
             "socket.connection.setup.timeout.", "reconnect.backoff.", "retry.backoff.", "metadata.recovery.");
@@ -51,6 +60,7 @@ final class KafkaClients {
         // For the checkpoint consumer only: the producer has no use for it and would log it as unknown.
         props.remove(CommonClientConfigs.CLIENT_RACK_CONFIG);
         props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, DEFAULT_BATCH_SIZE);
+        props.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, DEFAULT_RETRY_BACKOFF_MS);
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
         props.putIfAbsent(CommonClientConfigs.CLIENT_ID_CONFIG, transactionalId(config.agent().id()));
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

@@ -45,6 +45,10 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        StartupTimes.mainEntered();
+        if (args.length > 0 && args[0].equals("run")) {
+            Preinitializer.start();
+        }
         System.exit(execute(args));
     }
 
@@ -134,14 +138,19 @@ public final class Main implements Runnable {
     static final class Run extends WithConfig implements Callable<Integer> {
         @Override
         public Integer call() {
+            StartupTimes startup = StartupTimes.ofThisProcess();
+            long preparing = startup.now();
             Preparation prepared = prepareOrReport();
             if (prepared == null) {
                 return INVALID;
             }
+            startup.finished("config and plugins", preparing);
             try (prepared) {
+                long applying = startup.now();
                 Logging.apply(prepared.config.logging());
                 NativeCodecs.unpackUnder(prepared.config.agent().dataDir());
-                Agent agent = new Agent(prepared);
+                startup.finished("logging and native codecs", applying);
+                Agent agent = new Agent(prepared, startup);
                 // Handled, not left to the JVM's shutdown: a graceful stop ends with exit code 0, not 143.
                 for (String signal : new String[] {"TERM", "INT"}) {
                     Signal.handle(new Signal(signal), received -> agent.requestStop());

@@ -24,6 +24,15 @@ public final class CheckpointCodec {
     private CheckpointCodec() {
     }
 
+    /**
+     * Encodes and decodes a key and a value once: Jackson builds its serialisers and deserialisers on
+     * first use, which is worth doing ahead, beside other start-up work.
+     */
+    public static void preinitialise() {
+        decodeKey(encodeKey(new CheckpointKey("agent", "source", "stream")));
+        decodeValue(encodeValue(Position.of("offset", 0L)));
+    }
+
     public static byte[] encodeKey(CheckpointKey key) {
         ArrayNode array = json.createArrayNode().add(key.agentId()).add(key.source()).add(key.stream());
         return write(array);
