@@ -107,7 +107,7 @@ class PackageIT {
     }
 
     @Test
-    void theMaintainerScriptsCreateTheUserAndTheDataFolderAndPurgeRemovesConfigAndData(@TempDir Path control) throws Exception {
+    void theMaintainerScriptsCreateTheUserAndTheDataFolderRemoveTheClassArchiveAndPurgeRemovesConfigAndData(@TempDir Path control) throws Exception {
         Command.run(List.of("dpkg-deb", "-e", DEB, control.toString())).succeeded();
 
         for (String script : List.of("postinst", "prerm", "postrm")) {
@@ -120,7 +120,9 @@ class PackageIT {
                 .contains("chown tributary:tributary /var/lib/tributary");
         String postrm = Files.readString(control.resolve("postrm"));
         assertThat(postrm.substring(postrm.indexOf("purge)"))).contains("rm -rf /var/lib/tributary", "rm -rf /etc/tributary");
-        assertThat(postrm.substring(postrm.indexOf("remove)"), postrm.indexOf("purge)"))).doesNotContain("rm ");
+        assertThat(postrm.substring(postrm.indexOf("remove)"), postrm.indexOf("purge)")))
+                .contains("rm -rf /usr/share/tributary/lib/cds /var/cache/tributary")
+                .doesNotContain("/var/lib/tributary", "/etc/tributary");
     }
 
     @Test
@@ -143,13 +145,14 @@ class PackageIT {
                 "ProtectSystem=strict",
                 "ProtectHome=yes",
                 "PrivateTmp=yes",
-                "ReadWritePaths=/var/lib/tributary");
+                "ReadWritePaths=/var/lib/tributary",
+                "CacheDirectory=tributary");
     }
 
     private static List<String> treeFiles() {
         try (Stream<Path> paths = Files.walk(Command.TREE)) {
             return paths.filter(Files::isRegularFile).map(path -> Command.TREE.relativize(path).toString())
-                    .filter(path -> !path.startsWith("data/")).sorted().toList();
+                    .filter(path -> !path.startsWith("data/") && !path.startsWith("lib/cds/")).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
