@@ -23,6 +23,8 @@ public final class SourceRecord {
     private final List<Header> headers;
     private final Long timestamp;
     private final Checkpoint checkpoint;
+    /* Counted once: the agent needs it several times per record (memory bound, size checks, metrics). */
+    private final int sizeInBytes;
 
     private SourceRecord(Builder builder) {
         this.topic = builder.topic;
@@ -31,6 +33,18 @@ public final class SourceRecord {
         this.headers = builder.headers == null ? List.of() : Collections.unmodifiableList(builder.headers);
         this.timestamp = builder.timestamp;
         this.checkpoint = builder.checkpoint;
+        this.sizeInBytes = sizeInBytes(key, value, builder.headers);
+    }
+
+    private static int sizeInBytes(byte[] key, byte[] value, List<Header> headers) {
+        int size = (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
+        if (headers != null) {
+            for (int i = 0; i < headers.size(); i++) {
+                Header header = headers.get(i);
+                size += header.key().length() + (header.value() == null ? 0 : header.value().length);
+            }
+        }
+        return size;
     }
 
     /** Starts a record for {@code topic}. */
@@ -99,11 +113,7 @@ public final class SourceRecord {
 
     /** Bytes of key, value and headers: what the agent counts against its memory bound. */
     public int sizeInBytes() {
-        int size = (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
-        for (Header header : headers) {
-            size += header.key().length() + (header.value() == null ? 0 : header.value().length);
-        }
-        return size;
+        return sizeInBytes;
     }
 
     /** Builds a {@link SourceRecord}. */
@@ -115,6 +125,8 @@ public final class SourceRecord {
         private List<Header> headers;
         private Long timestamp;
         private Checkpoint checkpoint;
+        /** The header list belongs to a record built already, which shares it without a copy. */
+        private boolean headersBuilt;
 
         private Builder(String topic) {
             this.topic = topic;
@@ -133,6 +145,10 @@ public final class SourceRecord {
         public Builder header(String name, byte[] value) {
             if (headers == null) {
                 headers = new ArrayList<>(4);
+            } else if (headersBuilt) {
+                // A record built before keeps its list as it was: this builder goes on with a copy.
+                headers = new ArrayList<>(headers);
+                headersBuilt = false;
             }
             headers.add(new RecordHeader(Objects.requireNonNull(name, "header name"), value));
             return this;
@@ -159,6 +175,7 @@ public final class SourceRecord {
         }
 
         public SourceRecord build() {
+            headersBuilt = headers != null;
             return new SourceRecord(this);
         }
     }

@@ -51,7 +51,7 @@ final class UnwritableRecords {
 
     /** Why the record can never be written, when that is known; null otherwise. Checks it once. */
     Throwable check(SourceRecord record) {
-        Throwable known = unwritable.get(record);
+        Throwable known = get(record);
         if (known != null) {
             return known;
         }
@@ -146,7 +146,8 @@ final class UnwritableRecords {
     }
 
     Throwable get(SourceRecord record) {
-        return unwritable.get(record);
+        // Mostly empty: then no record gets an identity hash just to be looked up, twice per record.
+        return unwritable.isEmpty() ? null : unwritable.get(record);
     }
 
     /** Forgets the records of a committed transaction. */
