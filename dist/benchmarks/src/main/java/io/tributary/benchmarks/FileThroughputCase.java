@@ -148,18 +148,13 @@ final class FileThroughputCase {
 
     /** The sources: section of a file source reading {@code file} from its beginning into {@code topic}, without headers. */
     static String fileSource(String topic, Path file) {
-        return """
-                sources:
-                  lines:
-                    type: file
-                    topic: %s
-                    include: ["%s"]
+        return Installation.defaultFileSource(topic, file) + """
                     read_from: beginning
                     headers: false
-                """.formatted(topic, file);
+                """;
     }
 
-    private double producerPerformance(int records, int recordBytes, String suffix) {
+    double producerPerformance(int records, int recordBytes, String suffix) {
         String name = "producer-performance-" + suffix;
         String topic = "bench-" + name;
         session.topics().create(topic);
