@@ -167,9 +167,13 @@ final class FileThroughputCase {
                         "--transactional-id", "bench-" + name,
                         "--transaction-duration-ms", COMMIT_INTERVAL_MILLIS,
                         "--producer-props", "batch.size=" + Agent.PRODUCER_BATCH_BYTES,
-                        "--bootstrap-server", session.bootstrapServers()))) {
+                        "--bootstrap-server", session.bootstrapServers()));
+             ResidentMemory.Watch memory = ResidentMemory.watch(child.pid())) {
             child.awaitSuccess(PRODUCER_PERFORMANCE_TIMEOUT);
-            return noteRun(name, session.topics().await(topic, records, STALL), records, recordBytes);
+            double rate = noteRun(name, session.topics().await(topic, records, STALL), records, recordBytes);
+            report.run(String.format("%s: peak RSS %,d MiB (its VmHWM read every 100 ms)", name,
+                    memory.peakKiB() / 1024));
+            return rate;
         } finally {
             session.topics().delete(topic);
         }
