@@ -127,7 +127,7 @@ final class SyslogCase {
             }
         }
         String caseName = protocol.caseName + CASE_SETTINGS;
-        String coldCaseName = protocol.caseName + ", cold (just started, no warm-up)";
+        String coldCaseName = protocol.caseName + ", cold (just started, no warm-up; first append → last)";
         if (missingRsyslog != null) {
             report.add(Row.skipped(caseName, TARGET, missingRsyslog));
             report.add(Row.skipped(coldCaseName, "–", missingRsyslog));
