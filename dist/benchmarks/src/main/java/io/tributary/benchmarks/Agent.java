@@ -63,11 +63,34 @@ final class Agent implements AutoCloseable {
      */
     static Agent start(Session session, Path dir, String id, Map<String, String> agentSettings,
                        Map<String, String> producerSettings, String sources, Path profile) {
+        Path config = writeConfig(session, session.pluginsDir(), dir, id, agentSettings, producerSettings, sources);
+        List<String> jvmOptions = new ArrayList<>(PRODUCTION_JVM_OPTIONS);
+        if (profile != null) {
+            jvmOptions.add("-XX:StartFlightRecording=settings=profile,filename=" + profile);
+        }
+        AgentProcess process = AgentProcess.start(PRODUCTION_ENVIRONMENT, jvmOptions, "run", "--config", config.toString());
+        if (!process.awaitLine(" running ", STARTUP)) {
+            process.close();
+            throw new IllegalStateException("agent " + id + " did not start; its output is in " + process.outputFile()
+                    + ":\n" + tail(process.lines()));
+        }
+        return new Agent(process);
+    }
+
+    /**
+     * Writes {@code agent.yaml} in {@code dir}: the agent section (its data_dir in {@code dir}, http
+     * off unless {@code agentSettings} has it), {@code kafka.producer} settings when there are any,
+     * then {@code sources}; returns its path.
+     */
+    static Path writeConfig(Session session, Path pluginsDir, Path dir, String id, Map<String, String> agentSettings,
+                            Map<String, String> producerSettings, String sources) {
         StringBuilder yaml = new StringBuilder("agent:\n")
                 .append("  id: ").append(id).append('\n')
-                .append("  plugins_dir: ").append(session.pluginsDir()).append('\n')
-                .append("  data_dir: ").append(dir.resolve("data")).append('\n')
-                .append("  http: \"off\"\n");
+                .append("  plugins_dir: ").append(pluginsDir).append('\n')
+                .append("  data_dir: ").append(dir.resolve("data")).append('\n');
+        if (!agentSettings.containsKey("http")) {
+            yaml.append("  http: \"off\"\n");
+        }
         agentSettings.forEach((key, value) -> yaml.append("  ").append(key).append(": ").append(value).append('\n'));
         yaml.append("kafka:\n  bootstrap_servers: ").append(session.bootstrapServers()).append('\n');
         if (!producerSettings.isEmpty()) {
@@ -83,17 +106,7 @@ final class Agent implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + config, e);
         }
-        List<String> jvmOptions = new ArrayList<>(PRODUCTION_JVM_OPTIONS);
-        if (profile != null) {
-            jvmOptions.add("-XX:StartFlightRecording=settings=profile,filename=" + profile);
-        }
-        AgentProcess process = AgentProcess.start(PRODUCTION_ENVIRONMENT, jvmOptions, "run", "--config", config.toString());
-        if (!process.awaitLine(" running ", STARTUP)) {
-            process.close();
-            throw new IllegalStateException("agent " + id + " did not start; its output is in " + process.outputFile()
-                    + ":\n" + tail(process.lines()));
-        }
-        return new Agent(process);
+        return config;
     }
 
     /**

@@ -22,13 +22,13 @@ import java.util.stream.Stream;
  * jar.
  *
  * <pre>
- * java -jar tributary-benchmarks.jar [--quick] [--profile] [--cases file,isolation,syslog,syslog-udp,syslog-relp,jdbc,jdbc-lag,latency,memory,journald,transforms,connect-file]
+ * java -jar tributary-benchmarks.jar [--quick] [--profile] [--cases file,file-defaults,cold-start,isolation,syslog,syslog-udp,syslog-relp,jdbc,jdbc-lag,latency,memory,journald,transforms,connect-file]
  * </pre>
  * {@code --quick}: one run per case at small sizes, for developing the harness; {@code --profile}:
  * flight recordings of every agent run in {@code jfr/}; {@code --cases}: only these cases.
  */
 public final class Benchmarks {
-    static final List<String> CASES = List.of("file", "isolation", "syslog", "syslog-udp", "jdbc", "jdbc-lag", "latency", "memory", "journald", "syslog-relp", "transforms", "connect-file");
+    static final List<String> CASES = List.of("file", "file-defaults", "cold-start", "isolation", "syslog", "syslog-udp", "jdbc", "jdbc-lag", "latency", "memory", "journald", "syslog-relp", "transforms", "connect-file");
 
     /* The broker as in production (both compilers), not the test kit's quick-starting C1-only JVM. */
     private static final List<String> BROKER_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=4", "-Xmx1g");
@@ -89,7 +89,7 @@ public final class Benchmarks {
                     + "bin/kafka-run-class.sh start them); " + JdbcCase.BARE_SCAN + " "
                     + String.join(" ", Agent.PRODUCTION_JVM_OPTIONS) + " (the agent's)");
             Session session = new Session(new Topics(broker), home.resolve("plugins"), workDir, options.scale(),
-                    profileDir);
+                    profileDir, Installation.besideHarness(home, workDir));
             createDirectories(workDir);
             if (profileDir != null) {
                 createDirectories(profileDir);
@@ -123,6 +123,8 @@ public final class Benchmarks {
         try {
             switch (name) {
                 case "file" -> new FileThroughputCase(session, report).run();
+                case "file-defaults" -> new FileDefaultsCase(session, report).run();
+                case "cold-start" -> new ColdStartCase(session, report).run();
                 case "isolation" -> new IsolationCase(session, report).run();
                 case "connect-file" -> new FileThroughputCase(session, report).runConnectFile();
                 case "syslog" -> new SyslogCase(session, report, SyslogCase.Protocol.TCP).run();
@@ -166,7 +168,7 @@ public final class Benchmarks {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

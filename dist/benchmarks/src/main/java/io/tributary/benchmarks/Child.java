@@ -7,9 +7,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A baseline's process (a JVM with this harness's class path, or rsyslogd), its output in a log
@@ -54,10 +57,17 @@ final class Child implements AutoCloseable {
     }
 
     static Child start(String name, Path log, List<String> command) {
+        return start(name, log, command, Map.of());
+    }
+
+    /** Like {@link #start(String, Path, List)}, with {@code environment} added to this process's. */
+    static Child start(String name, Path log, List<String> command, Map<String, String> environment) {
         try {
             Files.createDirectories(log.getParent());
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             RUNNING.add(process);
             process.onExit().thenRun(() -> RUNNING.remove(process));
             return new Child(name, process, log);
@@ -68,6 +78,41 @@ final class Child implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    /**
+     * The pid of the JVM this child runs: its own when it is one (a script that ends in {@code exec
+     * java}), else its first descendant that is; its own when none is, e.g. rsyslogd.
+     */
+    long jvmPid() {
+        ProcessHandle handle = process.toHandle();
+        if (isJava(handle)) {
+            return handle.pid();
+        }
+        return handle.descendants().filter(Child::isJava).findFirst().orElse(handle).pid();
+    }
+
+    private static boolean isJava(ProcessHandle handle) {
+        return handle.info().command().map(command -> command.endsWith("/java")).orElse(false);
+    }
+
+    /** The first line of its log that contains {@code text}, if it printed one yet. */
+    Optional<String> lineContaining(String text) {
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.filter(line -> line.contains(text)).findFirst();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + log, e);
+        }
+    }
+
+    /**
+     * Stops the process with SIGTERM, as systemd would, and waits for it to exit.
+     *
+     * @throws IllegalStateException when it does not exit within {@code timeout} or exits with an error
+     */
+    void stopGracefully(Duration timeout) {
+        process.toHandle().destroy();
+        awaitSuccess(timeout);
     }
 
     /**

@@ -27,6 +27,27 @@ final class Figures {
         }
     }
 
+    /**
+     * Runs {@code measurement} for {@code contender} unless it failed before in any of
+     * {@code figures}, and adds its i-th value to the i-th figures; a failure is kept in all of them.
+     */
+    static void measure(String contender, List<Figures> figures, Supplier<double[]> measurement) {
+        if (figures.stream().anyMatch(each -> each.failures.containsKey(contender))) {
+            return;
+        }
+        double[] measured;
+        try {
+            measured = measurement.get();
+        } catch (RuntimeException e) {
+            figures.forEach(each -> each.failures.put(contender, contender + ": " + firstLine(e)));
+            return;
+        }
+        for (int i = 0; i < figures.size(); i++) {
+            double value = measured[i];
+            figures.get(i).values.computeIfAbsent(contender, name -> new ArrayList<>()).add(value);
+        }
+    }
+
     double median(String contender) {
         return Stats.median(values.get(contender));
     }
@@ -56,6 +77,37 @@ final class Figures {
         double ratio = medianRatio(contender, baseline);
         return Row.measured(caseName, format.apply(median(contender)),
                 baseline + ": " + format.apply(median(baseline)), ratio, target, ratio >= minimumRatio);
+    }
+
+    /**
+     * A row comparing {@code contender} with {@code baselines}, where a lower figure is better: the
+     * ratio is to the first baseline, the others are shown for scale.
+     *
+     * @param maximum the target; met when the contender's median is at most this
+     */
+    Row atMost(String caseName, String contender, List<String> baselines, double maximum, Format format) {
+        String target = "≤ " + format.apply(maximum);
+        String failure = failures.containsKey(contender) ? failures.get(contender) : failures.get(baselines.get(0));
+        if (failure != null) {
+            return Row.failed(caseName, target, failure);
+        }
+        List<String> shown = new ArrayList<>();
+        for (String baseline : baselines) {
+            shown.add(baseline + ": " + (failures.containsKey(baseline) ? "failed" : format.apply(median(baseline))));
+        }
+        double median = median(contender);
+        return Row.measured(caseName, format.apply(median), String.join("; ", shown),
+                medianRatio(contender, baselines.get(0)), target, median <= maximum);
+    }
+
+    /** A row showing {@code contender} beside {@code baseline}, for information: no target. */
+    Row show(String caseName, String contender, String baseline, Format format) {
+        String failure = failures.containsKey(contender) ? failures.get(contender) : failures.get(baseline);
+        if (failure != null) {
+            return Row.failed(caseName, "–", failure);
+        }
+        return new Row(caseName, format.apply(median(contender)), baseline + ": " + format.apply(median(baseline)),
+                String.format("%.2f×", medianRatio(contender, baseline)), "–", "–");
     }
 
     /** How a figure is shown in the table. */

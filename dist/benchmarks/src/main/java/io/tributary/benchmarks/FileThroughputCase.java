@@ -148,18 +148,13 @@ final class FileThroughputCase {
 
     /** The sources: section of a file source reading {@code file} from its beginning into {@code topic}, without headers. */
     static String fileSource(String topic, Path file) {
-        return """
-                sources:
-                  lines:
-                    type: file
-                    topic: %s
-                    include: ["%s"]
+        return Installation.defaultFileSource(topic, file) + """
                     read_from: beginning
                     headers: false
-                """.formatted(topic, file);
+                """;
     }
 
-    private double producerPerformance(int records, int recordBytes, String suffix) {
+    double producerPerformance(int records, int recordBytes, String suffix) {
         String name = "producer-performance-" + suffix;
         String topic = "bench-" + name;
         session.topics().create(topic);
@@ -172,9 +167,13 @@ final class FileThroughputCase {
                         "--transactional-id", "bench-" + name,
                         "--transaction-duration-ms", COMMIT_INTERVAL_MILLIS,
                         "--producer-props", "batch.size=" + Agent.PRODUCER_BATCH_BYTES,
-                        "--bootstrap-server", session.bootstrapServers()))) {
+                        "--bootstrap-server", session.bootstrapServers()));
+             ResidentMemory.Watch memory = ResidentMemory.watch(child.pid())) {
             child.awaitSuccess(PRODUCER_PERFORMANCE_TIMEOUT);
-            return noteRun(name, session.topics().await(topic, records, STALL), records, recordBytes);
+            double rate = noteRun(name, session.topics().await(topic, records, STALL), records, recordBytes);
+            report.run(String.format("%s: peak RSS %,d MiB (its VmHWM read every 100 ms)", name,
+                    memory.peakKiB() / 1024));
+            return rate;
         } finally {
             session.topics().delete(topic);
         }

@@ -22,13 +22,19 @@ import java.time.Duration;
  * @param latencyLines       lines of the latency case that are measured
  * @param outage             how long the memory case keeps the broker stopped
  * @param journalEntries     entries of the journald case's journal
+ * @param coldStartRuns      runs of the cold-start case, each a few seconds: start-up times scatter more than rates
+ * @param defaultsSmallRecords records of the file-defaults case's 100 B file
+ * @param defaultsLargeRecords records of the file-defaults case's 1 KiB file
  */
 record Scale(String name, int runs, int smallRecords, int largeRecords, int syslogWarmUpMessages, int syslogMessages,
              Duration udpRampStep, int udpMessages, int jdbcRows, int jdbcLagRows, int latencyWarmupLines, int latencyLines,
-             Duration outage, int journalEntries) {
+             Duration outage, int journalEntries, int coldStartRuns, int defaultsSmallRecords,
+             int defaultsLargeRecords) {
 
     static final Scale QUICK = new Scale("quick", 1, 200_000, 50_000, 50_000, 100_000, Duration.ofSeconds(1),
-            100_000, 100_000, 200, 100, 500, Duration.ofSeconds(30), 100_000);
+            100_000, 100_000, 200, 100, 500, Duration.ofSeconds(30), 100_000, 3,
+            200_000, 50_000);
     static final Scale FULL = new Scale("full", 3, 2_000_000, 500_000, 3_000_000, 1_000_000, Duration.ofSeconds(2),
-            1_000_000, 1_000_000, 1_000, 100, 1_500, Duration.ofSeconds(60), 500_000);
+            1_000_000, 1_000_000, 1_000, 100, 1_500, Duration.ofSeconds(60), 500_000, 7,
+            1_000_000, 400_000);
 }

@@ -7,11 +7,12 @@ import java.nio.file.Path;
 
 /**
  * What every case of one benchmark session shares: the broker's topics, the plugin zips, a work
- * folder, the scale, and where flight recordings go when profiling.
+ * folder, the scale, where flight recordings go when profiling, and the installed agent.
  *
- * @param profileDir where the agent's flight recordings go; null when not profiling
+ * @param profileDir   where the agent's flight recordings go; null when not profiling
+ * @param installation the agent as installed, for the cases that run its bin/tributary
  */
-record Session(Topics topics, Path pluginsDir, Path workDir, Scale scale, Path profileDir) {
+record Session(Topics topics, Path pluginsDir, Path workDir, Scale scale, Path profileDir, Installation installation) {
 
     String bootstrapServers() {
         return topics.bootstrapServers();

@@ -18,9 +18,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * Case 3: RFC 5424 messages over one TCP connection (newline framing) into Kafka, by Tributary's
  * syslog source and by rsyslog's {@code imptcp} and {@code omkafka} writing the same JSON fields,
  * in batches of up to the same size. Case 3b: the same over one RELP session, into Tributary's
- * {@code relp://} listener and into rsyslog's {@code imrelp}, from {@link RelpSender}. Each contender first gets warm-up messages that are not
- * measured: a daemon's rate is its steady state, and the agent's JIT compilers take seconds of both
- * cores to get there.
+ * {@code relp://} listener and into rsyslog's {@code imrelp}, from {@link RelpSender}. Each contender,
+ * just started, first gets as many messages as are measured later: its cold rate, what a restarted
+ * receiver manages. Then warm-up messages that are not measured, and then the measured ones: a
+ * daemon's rate is its steady state, and the agent's JIT compilers take seconds of both cores to get there.
  *
  * <p>Each run also reports the CPU time the contender and the broker used for the measured
  * messages: on two cores that all processes share, a contender's rate follows what it and the
@@ -115,24 +116,30 @@ final class SyslogCase {
         if (missingRsyslog == null) {
             report.describe("rsyslog", rsyslogVersion());
         }
-        Figures figures = new Figures();
+        Figures warm = new Figures();
+        Figures cold = new Figures();
+        List<Figures> both = List.of(warm, cold);
         for (int run = 1; run <= session.scale().runs(); run++) {
             String suffix = "r" + run;
-            figures.measure(protocol.tributary, () -> tributary(messages, suffix));
+            Figures.measure(protocol.tributary, both, () -> tributary(messages, suffix));
             if (missingRsyslog == null) {
-                figures.measure(protocol.rsyslog, () -> rsyslog(messages, suffix));
+                Figures.measure(protocol.rsyslog, both, () -> rsyslog(messages, suffix));
             }
         }
         String caseName = protocol.caseName + CASE_SETTINGS;
+        String coldCaseName = protocol.caseName + ", cold (just started, no warm-up; first append → last)";
         if (missingRsyslog != null) {
             report.add(Row.skipped(caseName, TARGET, missingRsyslog));
+            report.add(Row.skipped(coldCaseName, "–", missingRsyslog));
             return;
         }
-        report.add(figures.compare(caseName, protocol.tributary, protocol.rsyslog, 1.0,
-                figure -> String.format("%,.0f msg/s", figure)));
+        Figures.Format format = figure -> String.format("%,.0f msg/s", figure);
+        report.add(warm.compare(caseName, protocol.tributary, protocol.rsyslog, 1.0, format));
+        report.add(cold.show(coldCaseName, protocol.tributary, protocol.rsyslog, format));
     }
 
-    private double tributary(int messages, String suffix) {
+    /** Tributary's warm and cold rates. */
+    private double[] tributary(int messages, String suffix) {
         String name = "syslog-" + protocol.scheme + "-" + suffix;
         String topic = "bench-" + name;
         int port = FileThroughputCase.freePort();
@@ -148,19 +155,21 @@ final class SyslogCase {
         try (Agent agent = Agent.start(session, session.runDir(name), "bench-" + name, Map.of(),
                 Map.of(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(LIBRDKAFKA_BATCH_SIZE)), sources,
                 session.profile(name))) {
-            long from = warmUp(port, topic);
+            Delivery cold = sendCold(port, topic, messages);
+            long from = warmUp(port, topic, cold.endOffset());
             Cpu cpu = Cpu.start(agent.pid());
             send(port, messages);
             Delivery delivery = session.topics().await(topic, from, messages, STALL);
             String used = cpu.used(messages);
             agent.stop();
-            return noteRun(name, delivery, messages, used);
+            return noteRun(name, cold, delivery, messages, used);
         } finally {
             session.topics().delete(topic);
         }
     }
 
-    private double rsyslog(int messages, String suffix) {
+    /** rsyslog's warm and cold rates. */
+    private double[] rsyslog(int messages, String suffix) {
         String name = "rsyslog-" + protocol.scheme + "-" + suffix;
         String topic = "bench-" + name;
         Path dir = session.runDir(name);
@@ -170,34 +179,48 @@ final class SyslogCase {
         session.topics().create(topic);
         try (Child rsyslogd = Child.start(RSYSLOG, dir.resolve("output.log"), List.of(
                 "rsyslogd", "-n", "-f", config.toString(), "-i", dir.resolve("rsyslogd.pid").toString()))) {
-            long from = warmUp(port, topic);
-            Cpu cpu = Cpu.start(rsyslogd.pid());
-            send(port, messages);
-            rsyslogd.requireAlive();
+            Delivery cold;
+            long from;
+            Cpu cpu;
             Delivery delivery;
             try {
+                cold = sendCold(port, topic, messages);
+                from = warmUp(port, topic, cold.endOffset());
+                cpu = Cpu.start(rsyslogd.pid());
+                send(port, messages);
+                rsyslogd.requireAlive();
                 delivery = session.topics().await(topic, from, messages, STALL);
             } catch (IllegalStateException e) {
                 throw new IllegalStateException(e.getMessage() + "; " + rsyslogd.logTail(), e);
             }
-            return noteRun(name, delivery, messages, cpu.used(messages));
+            return noteRun(name, cold, delivery, messages, cpu.used(messages));
         } finally {
             session.topics().delete(topic);
         }
     }
 
     /**
-     * Sends the warm-up messages and waits until they are in Kafka, so that what is measured next is
-     * the receiver's steady state; returns the offset the measured messages start at.
+     * Sends {@code messages} to a receiver that has just started, before any warm-up, and waits
+     * until they are in Kafka: its cold rate, first append to last.
      */
-    private long warmUp(int port, String topic) {
+    private Delivery sendCold(int port, String topic, int messages) {
+        send(port, messages);
+        return session.topics().await(topic, messages, STALL);
+    }
+
+    /**
+     * Sends the warm-up messages after those before {@code fromOffset} and waits until they are in
+     * Kafka, so that what is measured next is the receiver's steady state; returns the offset the
+     * measured messages start at.
+     */
+    private long warmUp(int port, String topic, long fromOffset) {
         int warmUp = session.scale().syslogWarmUpMessages();
         if (protocol == Protocol.RELP) {
             // A tenth: a RELP session's rate is bounded by its window, and the JIT is warm well before.
             warmUp /= 10;
         }
         send(port, warmUp);
-        return session.topics().await(topic, warmUp, STALL).endOffset();
+        return session.topics().await(topic, fromOffset, warmUp, STALL).endOffset();
     }
 
     /** Why rsyslog with omkafka cannot run here, or null when it can: checked by rsyslogd itself. */
@@ -217,7 +240,7 @@ final class SyslogCase {
     }
 
     /** The first line of {@code rsyslogd -v}, e.g. "rsyslogd  8.2302.0 (aka 2023.02) compiled with:". */
-    private static String rsyslogVersion() {
+    static String rsyslogVersion() {
         String line = Machine.firstLineOf(List.of("rsyslogd", "-v"));
         return line == null ? "unknown (rsyslogd -v failed)" : line.replaceAll("\\s+", " ").replace(" compiled with:", "");
     }
@@ -268,11 +291,13 @@ final class SyslogCase {
         return bytes;
     }
 
-    private double noteRun(String name, Delivery delivery, int expected, String cpu) {
-        report.run(String.format("%s: %,.0f msg/s, %d of %d messages in %.2f s between first and last append; %s; load %s",
+    private double[] noteRun(String name, Delivery cold, Delivery delivery, int expected, String cpu) {
+        report.run(String.format("%s: %,.0f msg/s, %d of %d messages in %.2f s between first and last append; %s; "
+                        + "cold (just started): %,.0f msg/s, %d messages in %.2f s; load %s",
                 name, delivery.recordsPerSecond(), delivery.records(), expected,
-                (delivery.lastAppendMillis() - delivery.firstAppendMillis()) / 1000.0, cpu, Machine.loadAverage()));
-        return delivery.recordsPerSecond();
+                (delivery.lastAppendMillis() - delivery.firstAppendMillis()) / 1000.0, cpu, cold.recordsPerSecond(),
+                cold.records(), (cold.lastAppendMillis() - cold.firstAppendMillis()) / 1000.0, Machine.loadAverage()));
+        return new double[] {delivery.recordsPerSecond(), cold.recordsPerSecond()};
     }
 
     /** The CPU time a contender and the broker used until then, taken before the measured messages. */

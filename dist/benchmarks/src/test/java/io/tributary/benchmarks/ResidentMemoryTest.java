@@ -35,4 +35,14 @@ class ResidentMemoryTest {
         assertThat(memory.rssKiB()).isPositive();
         assertThat(memory.peakRssKiB()).isGreaterThanOrEqualTo(memory.rssKiB());
     }
+
+    @Test
+    void aWatchKeepsThePeakOfAProcessThatExitedByItself() throws Exception {
+        Process sleep = new ProcessBuilder("sleep", "0.5").start();
+        try (ResidentMemory.Watch watch = ResidentMemory.watch(sleep.pid())) {
+            assertThat(sleep.waitFor()).isZero();
+
+            assertThat(watch.peakKiB()).isPositive();
+        }
+    }
 }
