@@ -46,7 +46,7 @@ final class Installation {
 
     /** Says in the report's header how the cases run it, and which rsyslog they compare it with. */
     void describe(Report report) {
-        report.describe("Installed agent", "a copy of " + tree + " without " + EMBEDDED + " (the Debian package's "
+        report.describe("Installed agent", "a copy of " + tree + " without " + EMBEDDED + " and " + ARCHIVE + " (the Debian package's "
                 + "layout: 128 MiB heap, no embedded broker), started by its bin/tributary with JAVA_HOME="
                 + System.getProperty("java.home")
                 + ", the JVM options and environment being the script's");
@@ -78,11 +78,12 @@ final class Installation {
         }
     }
 
-    /** Puts lib/cds back as the package installs it: what the built tree has there, or nothing. */
+    /**
+     * Puts lib/cds back as the package installs it: empty. The built tree may hold an archive that its
+     * integration tests' runs wrote, which a fresh installation never has.
+     */
     void removeArchive() {
-        Path archive = home().resolve(ARCHIVE);
-        Benchmarks.deleteRecursively(archive);
-        copy(tree.resolve(ARCHIVE), archive);
+        Benchmarks.deleteRecursively(home().resolve(ARCHIVE));
     }
 
     /**
@@ -137,6 +138,7 @@ final class Installation {
             Benchmarks.deleteRecursively(home);
             copy(tree, home);
             Benchmarks.deleteRecursively(home.resolve(EMBEDDED));
+            Benchmarks.deleteRecursively(home.resolve(ARCHIVE));
             copied = true;
         }
         return home;
