@@ -33,7 +33,8 @@ public interface SourceContext {
 
     /**
      * Reports the source unhealthy (a database down, a file unreadable) while it keeps trying;
-     * {@code /health} answers 503 naming the source and this reason until {@link #healthy}.
+     * {@code /health} answers 503 naming the source and this reason until {@link #healthy}, or until
+     * the task ends: a task started after a failure begins healthy.
      */
     void unhealthy(String reason);
 

@@ -84,6 +84,8 @@ final class SourceRunner implements Runnable {
             current = task;
         }
         AgentSourceContext context = contexts.apply(handle);
+        // What the failed task said of its health ended with it; the new task reports its own.
+        handle.taskProblem(null);
         try {
             task.start(context);
             handle.runnerProblem(null);

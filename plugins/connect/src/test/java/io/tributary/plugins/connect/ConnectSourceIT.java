@@ -1,6 +1,10 @@
 package io.tributary.plugins.connect;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.tributary.testkit.AgentProcess;
 import io.tributary.testkit.KafkaBroker;
@@ -9,6 +13,10 @@ import io.tributary.testkit.TestAgent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +25,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -30,13 +40,44 @@ class ConnectSourceIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
     /** SIGKILLs of the agent while a connector ingests: 2 in CI (each costs an agent start), more with -Dtributary.kills. */
     private static final int KILLS = Integer.getInteger("tributary.kills", 2);
+    private static final Pattern HTTP_LINE = Pattern.compile("Serving /metrics and /health on (http://\\S+)");
+    private static final String SOURCE_UP = "tributary_source_up{source=\"counting\",source_type=\"connect\"}";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
 
     private TestAgent agent(String id, String sources) {
+        return agent(id, Map.of("http", "off"), sources);
+    }
+
+    private TestAgent agent(String id, Map<String, String> agentSettings, String sources) {
         ConnectPlugins.in(dir.resolve("connect-plugins"));
-        return TestAgent.in(dir).plugin(TestAgent.builtPluginZip()).write(id, sources);
+        return TestAgent.in(dir).plugin(TestAgent.builtPluginZip()).write(id, agentSettings, sources);
+    }
+
+    /** {@code /health}'s status code and body. */
+    record Health(int status, JsonNode body) {
+    }
+
+    private static Health health(String http) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(http + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+        return new Health(response.statusCode(), JSON.readTree(response.body()));
+    }
+
+    /** One series of {@code /metrics}, named with its labels as Prometheus prints them. */
+    private static double metric(String http, String series) throws IOException, InterruptedException {
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(http + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(metrics);
+        assertThat(matcher.find()).as("%s in /metrics:%n%s", series, metrics).isTrue();
+        return Double.parseDouble(matcher.group(1));
+    }
+
+    /** Where the agent serves {@code /health} and {@code /metrics}, as it printed it. */
+    private static String httpBase(AgentProcess process) {
+        return process.lines().stream().map(HTTP_LINE::matcher).filter(Matcher::find).map(m -> m.group(1)).findFirst()
+                .orElseThrow(() -> new AssertionError("the agent serves no /health" + TestAgent.tail(process)));
     }
 
     @Test
@@ -111,6 +152,53 @@ class ConnectSourceIT {
             TestAgent.stopGracefully(process);
         }
         assertThat(agent.readAll("connect-failing")).hasSize(100);
+    }
+
+    /**
+     * A connector's {@code raiseError} (here from its own thread) marks the source down on
+     * {@code /health} and {@code tributary_source_up}, and fails it like a task that throws: its
+     * connector and tasks restart, with a doubling backoff, from the committed offsets, until the
+     * connector no longer raises; then the source is up again and every record is there once.
+     */
+    @Test
+    void aConnectorThatRaisesAnErrorIsDownAndRestartsWithBackoffUntilItStopsRaising() throws Exception {
+        Path counters = Files.writeString(dir.resolve("counters"), "a\n");
+        Path broken = Files.createFile(dir.resolve("broken"));
+        TestAgent agent = agent("connect-raise-it", Map.of("http", "127.0.0.1:0"), """
+                sources:
+                  counting:
+                    type: connect
+                    connector.class: Counting
+                    plugin_path: [connect-plugins]
+                    topic: connect-raised
+                    counters: %s
+                    count: 100
+                    error_while: %s
+                    value.converter: StringConverter
+                """.formatted(counters, broken));
+        String raised = "the connector raised an error: java.lang.RuntimeException: raised on purpose while " + broken + " exists";
+        try (AgentProcess process = agent.start()) {
+            assertThat(process.awaitLine("Serving /metrics and /health on ", WAIT)).as(TestAgent.tail(process)).isTrue();
+            String http = httpBase(process);
+            // The second failure's wait shows both the restart and the backoff doubling after the first.
+            await().atMost(WAIT).untilAsserted(() -> assertThat(health(http)).isEqualTo(new Health(503, JSON.readTree("""
+                    {"status": "down", "producer": {"status": "up"},
+                     "sources": {"counting": {"type": "connect", "status": "down",
+                                              "problem": "task failed: java.lang.IllegalStateException: %s; restarting in 2s"}}}
+                    """.formatted(raised)))));
+            assertThat(metric(http, "tributary_source_task_failures_total{source=\"counting\",source_type=\"connect\"}")).isGreaterThanOrEqualTo(2);
+            await().atMost(WAIT).untilAsserted(() -> assertThat(metric(http, SOURCE_UP)).isEqualTo(0));
+
+            Files.delete(broken);
+            await().atMost(WAIT).untilAsserted(() -> assertThat(health(http)).isEqualTo(new Health(200, JSON.readTree("""
+                    {"status": "up", "producer": {"status": "up"}, "sources": {"counting": {"type": "connect", "status": "up"}}}
+                    """))));
+            assertThat(metric(http, SOURCE_UP)).isEqualTo(1);
+            List<String> values = KafkaReader.values(agent.awaitCount(process, "connect-raised", 100, WAIT));
+            assertThat(values).containsExactlyElementsOf(IntStream.range(0, 100).mapToObj(n -> "a-" + n).toList());
+            TestAgent.stopGracefully(process);
+        }
+        assertThat(agent.readAll("connect-raised")).hasSize(100);
     }
 
     @Test
