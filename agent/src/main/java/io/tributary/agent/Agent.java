@@ -61,6 +61,7 @@ final class Agent {
     /** The longest a graceful stop waits for Kafka to take the last records. */
     static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STARTUP_RETRY = Duration.ofSeconds(2);
+    private static final Duration CHECKPOINT_READ_TIMEOUT = Duration.ofSeconds(60);
 
     /** When set (the packaged service sets it), {@code kafka.bootstrap_servers: embedded} is refused. */
     static final String SERVICE_ENV = "TRIBUTARY_SERVICE";
@@ -120,11 +121,14 @@ final class Agent {
         startup.finished("set-up", settingUp);
         // Neither the offsets topic nor the dead-letter topics wait for the producer, whose start takes
         // round trips to Kafka: they are checked (and created) meanwhile, on a thread of their own.
-        FutureTask<Uuid> offsetsTopicChecked = new FutureTask<>(() -> {
+        FutureTask<CheckpointStore.Read> checkpointReadBegun = new FutureTask<>(() -> {
             long checking = startup.now();
-            Uuid id = ensureOffsetsTopic(agentId);
+            ensureOffsetsTopic(agentId);
             startup.finished("offsets topic", checking);
-            return id;
+            long connecting = startup.now();
+            CheckpointStore.Read read = checkpointStore(agentId).beginRead(CHECKPOINT_READ_TIMEOUT);
+            startup.finished("checkpoint consumer", connecting);
+            return read;
         });
         FutureTask<Void> deadLetterTopicsChecked = new FutureTask<>(() -> {
             long checking = startup.now();
@@ -132,7 +136,7 @@ final class Agent {
             startup.finished("dead-letter topics", checking);
         }, null);
         Thread startupChecks = new Thread(() -> {
-            offsetsTopicChecked.run();
+            checkpointReadBegun.run();
             deadLetterTopicsChecked.run();
         }, "tributary-startup-checks");
         startupChecks.setDaemon(true);
@@ -147,7 +151,7 @@ final class Agent {
             producerMetrics = new KafkaClientMetrics(producer);
             producerMetrics.bindTo(registry);
             long reading = startup.now();
-            Map<String, Map<String, Position>> checkpoints = readCheckpoints(agentId, offsetsTopicChecked);
+            Map<String, Map<String, Position>> checkpoints = readCheckpoints(agentId, checkpointReadBegun);
             if (checkpoints == null) {
                 return 0;
             }
@@ -174,6 +178,7 @@ final class Agent {
             producer = pipeline.stop(SHUTDOWN_TIMEOUT);
             return fatal == null ? 0 : 2;
         } finally {
+            closeIfBegun(checkpointReadBegun);
             if (producerMetrics != null) {
                 producerMetrics.close();
             }
@@ -420,21 +425,25 @@ final class Agent {
      * This agent's committed checkpoints, retried while Kafka does not answer; null when asked to stop
      * meanwhile.
      *
-     * @param offsetsTopicChecked the offsets topic's check begun earlier, used by the first attempt; null for none
+     * @param readBegun the offsets topic checked and the read begun earlier (to end after the producer
+     *                  initialised), for the first attempt; null for none
      */
-    private Map<String, Map<String, Position>> readCheckpoints(String agentId, Future<Uuid> offsetsTopicChecked) {
+    private Map<String, Map<String, Position>> readCheckpoints(String agentId, Future<CheckpointStore.Read> readBegun) {
         String topic = config.agent().offsetsTopic();
-        Future<Uuid> checkedEarlier = offsetsTopicChecked;
+        Future<CheckpointStore.Read> begunEarlier = readBegun;
         while (stopRequested.getCount() > 0) {
             try {
-                if (checkedEarlier != null) {
-                    Future<Uuid> check = checkedEarlier;
-                    checkedEarlier = null;
-                    resultOf(check);
+                CheckpointStore store = checkpointStore(agentId);
+                CheckpointStore.Read read;
+                if (begunEarlier != null) {
+                    Future<CheckpointStore.Read> begun = begunEarlier;
+                    begunEarlier = null;
+                    read = resultOf(begun);
                 } else {
                     ensureOffsetsTopic(agentId);
+                    read = store.beginRead(CHECKPOINT_READ_TIMEOUT);
                 }
-                Map<String, Map<String, Position>> checkpoints = checkpointStore(agentId).load(Duration.ofSeconds(60));
+                Map<String, Map<String, Position>> checkpoints = store.load(read, CHECKPOINT_READ_TIMEOUT);
                 int streams = checkpoints.values().stream().mapToInt(Map::size).sum();
                 log.info("Read {} committed checkpoint(s) of {} source(s) from {}", streams, checkpoints.size(), topic);
                 return checkpoints;
@@ -468,6 +477,20 @@ final class Agent {
 
     private CheckpointStore checkpointStore(String agentId) {
         return new CheckpointStore(KafkaClients.connectionConfig(config), config.agent().offsetsTopic(), agentId);
+    }
+
+    /** Ends a read begun at start that the start did not get to use (it stopped before). */
+    private static void closeIfBegun(FutureTask<CheckpointStore.Read> readBegun) {
+        readBegun.cancel(false);
+        if (readBegun.isDone() && !readBegun.isCancelled()) {
+            try {
+                readBegun.get().close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                // It failed to begin: nothing to end.
+            }
+        }
     }
 
     /** Waits for the check, which ends within its own timeout and reports its own problems. */

@@ -46,26 +46,67 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         StartupTimes.mainEntered();
-        if (args.length > 0 && args[0].equals("run")) {
+        if (args.length > 0 && (args[0].equals("run") || args[0].equals("validate"))) {
             Preinitializer.start();
         }
         System.exit(execute(args));
     }
 
     static int execute(String... args) {
+        WithConfig direct = withConfigOnly(args);
+        if (direct != null) {
+            try {
+                return direct.call();
+            } catch (Exception e) {
+                return failed(e, direct.err());
+            }
+        }
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setParameterExceptionHandler((e, a) -> {
             e.getCommandLine().getErr().println("tributary: " + e.getMessage());
             e.getCommandLine().usage(e.getCommandLine().getErr());
             return INVALID;
         });
-        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            boolean explained = e instanceof AgentException || e instanceof CheckpointsUnusableException
-                    || e instanceof CheckpointStoreException;
-            cmd.getErr().println("tributary: " + (explained ? e.getMessage() : e.toString()));
-            return FAILED;
-        });
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> failed(e, cmd.getErr()));
         return commandLine.execute(args);
+    }
+
+    /**
+     * {@code run} or {@code validate} with its config file and nothing else (the service's command
+     * line, and the check before it), made without picocli: building its model of every command
+     * takes 150 to 250 ms of a start that should take a second, as its classes are Java 5 class
+     * files, which class-data sharing cannot archive. Any other command line, and any mistake in
+     * these, goes through picocli and its messages. Null when it is not such a command line.
+     */
+    static WithConfig withConfigOnly(String... args) {
+        WithConfig command;
+        if (args.length == 0) {
+            return null;
+        } else if (args[0].equals("run")) {
+            command = new Run();
+        } else if (args[0].equals("validate")) {
+            command = new Validate();
+        } else {
+            return null;
+        }
+        String file = null;
+        if (args.length == 3 && (args[1].equals("--config") || args[1].equals("-c"))) {
+            file = args[2];
+        } else if (args.length == 2 && args[1].startsWith("--config=")) {
+            file = args[1].substring("--config=".length());
+        }
+        if (file == null || file.isEmpty() || file.startsWith("-")) {
+            return null;
+        }
+        command.config = Path.of(file);
+        return command;
+    }
+
+    private static int failed(Exception e, PrintWriter err) {
+        boolean explained = e instanceof AgentException || e instanceof CheckpointsUnusableException
+                || e instanceof CheckpointStoreException;
+        err.println("tributary: " + (explained ? e.getMessage() : e.toString()));
+        return FAILED;
     }
 
     @Override
@@ -78,19 +119,34 @@ public final class Main implements Runnable {
     }
 
     /** Shared by the commands that read a config file. */
-    abstract static class WithConfig {
+    abstract static class WithConfig implements Callable<Integer> {
         @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "the agent's YAML config file")
         Path config;
 
         @Spec
         CommandLine.Model.CommandSpec spec;
+        /* Without picocli ({@link #withConfigOnly}), the standard streams, flushed as picocli's are. */
+        private PrintWriter out;
+        private PrintWriter err;
 
         PrintWriter out() {
-            return spec.commandLine().getOut();
+            if (spec != null) {
+                return spec.commandLine().getOut();
+            }
+            if (out == null) {
+                out = new PrintWriter(System.out, true);
+            }
+            return out;
         }
 
         PrintWriter err() {
-            return spec.commandLine().getErr();
+            if (spec != null) {
+                return spec.commandLine().getErr();
+            }
+            if (err == null) {
+                err = new PrintWriter(System.err, true);
+            }
+            return err;
         }
 
         /** Prepares the config, printing every error; null when there was any. */

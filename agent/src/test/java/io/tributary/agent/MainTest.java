@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The command line without a config: help, and the exit code 1 of a wrong command line. */
 class MainTest {
@@ -47,6 +50,30 @@ class MainTest {
         assertThat(Main.execute("run")).isEqualTo(Main.INVALID);
 
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("tributary: Missing required option: '--config=FILE'");
+    }
+
+    @Test
+    void runAndValidateWithOnlyTheirConfigAreReadWithoutPicocliAndEverythingElseWithIt() {
+        assertThat(Main.withConfigOnly("run", "--config", "a.yaml")).isInstanceOf(Main.Run.class)
+                .extracting(command -> command.config).isEqualTo(Path.of("a.yaml"));
+        assertThat(Main.withConfigOnly("run", "-c", "a.yaml")).isInstanceOf(Main.Run.class);
+        assertThat(Main.withConfigOnly("validate", "--config=a.yaml")).isInstanceOf(Main.Validate.class)
+                .extracting(command -> command.config).isEqualTo(Path.of("a.yaml"));
+        assertThat(Main.withConfigOnly("run", "--config", "a.yaml", "--help")).isNull();
+        assertThat(Main.withConfigOnly("run", "--config", "--help")).isNull();
+        assertThat(Main.withConfigOnly("run", "--config=")).isNull();
+        assertThat(Main.withConfigOnly("run")).isNull();
+        assertThat(Main.withConfigOnly("plugins", "--config", "a.yaml")).isNull();
+    }
+
+    @Test
+    void validateWithoutPicocliReportsAsPicocliWould(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("agent.yaml"), "agent:\n  id: [\n");
+
+        assertThat(Main.execute("validate", "--config", config.toString())).isEqualTo(Main.INVALID);
+
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith(config + ":").endsWith("1 error in " + config + "\n");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
     }
 
     @Test

@@ -128,8 +128,17 @@ public final class CheckpointStore {
      * @throws CheckpointStoreException     when Kafka does not answer in time
      */
     public Map<String, Map<String, Position>> load(Duration timeout) {
+        return load(beginRead(timeout), timeout);
+    }
+
+    /**
+     * The checkpoints of a read begun earlier, which this closes.
+     *
+     * @see #load(Duration)
+     */
+    public Map<String, Map<String, Position>> load(Read read, Duration timeout) {
         Map<String, Map<String, Position>> bySource = new TreeMap<>();
-        for (Map.Entry<CheckpointKey, Position> entry : readAll(timeout).entrySet()) {
+        for (Map.Entry<CheckpointKey, Position> entry : readAll(read, timeout).entrySet()) {
             CheckpointKey key = entry.getKey();
             if (key.agentId().equals(agentId)) {
                 bySource.computeIfAbsent(key.source(), s -> new TreeMap<>()).put(key.stream(), entry.getValue());
@@ -138,7 +147,38 @@ public final class CheckpointStore {
         return bySource;
     }
 
-    private Map<CheckpointKey, Position> readAll(Duration timeout) {
+    /**
+     * A read of the checkpoints begun: the consumer made, connected and given the topic's
+     * partitions. None of it needs the agent's producer, so it can go on while the producer
+     * initialises its transactions, which must end before the read does: only then is an older
+     * incarnation's open transaction aborted, and the read sees what is committed.
+     */
+    public static final class Read implements AutoCloseable {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final List<TopicPartition> partitions;
+        private boolean closed;
+
+        private Read(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions) {
+            this.consumer = consumer;
+            this.partitions = partitions;
+        }
+
+        /** Ends the read, if it has not ended yet. */
+        @Override
+        public synchronized void close() {
+            if (!closed) {
+                closed = true;
+                consumer.close();
+            }
+        }
+    }
+
+    /**
+     * Begins a read of the checkpoints, to be ended by {@link #load(Read, Duration)}.
+     *
+     * @throws CheckpointStoreException when Kafka does not answer in time
+     */
+    public Read beginRead(Duration timeout) {
         Map<String, Object> props = new HashMap<>(clientConfig);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -147,16 +187,33 @@ public final class CheckpointStore {
         // The read ends at the end offsets taken before it: the broker need not hold a fetch open
         // waiting for more (500 ms by default), which close() would wait out too.
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
-        Map<CheckpointKey, Position> latest = new LinkedHashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        try {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
-            if (infos == null || infos.isEmpty()) {
-                return latest;
-            }
             List<TopicPartition> partitions = new ArrayList<>();
-            infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+            if (infos != null) {
+                infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+            }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+            return new Read(consumer, partitions);
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            consumer.close();
+            throw new CheckpointStoreException("cannot read offsets topic " + topic + " within " + timeout + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            consumer.close();
+            throw e;
+        }
+    }
+
+    private Map<CheckpointKey, Position> readAll(Read read, Duration timeout) {
+        Map<CheckpointKey, Position> latest = new LinkedHashMap<>();
+        try (read) {
+            KafkaConsumer<byte[], byte[]> consumer = read.consumer;
+            List<TopicPartition> partitions = read.partitions;
+            if (partitions.isEmpty()) {
+                return latest;
+            }
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!reached(consumer, end)) {
