@@ -467,8 +467,12 @@ final class TableReader implements AutoCloseable {
             converter.read(rs);
             Long id = null;
             if (idColumn > 0) {
-                long read = rs.getLong(idColumn);
-                id = rs.wasNull() ? null : read;
+                if (converter.value(idColumn) instanceof Long read) {
+                    id = read;
+                } else {
+                    long read = rs.getLong(idColumn);
+                    id = rs.wasNull() ? null : read;
+                }
             }
             Temporal timestamp = null;
             for (int column : timestampColumns) {

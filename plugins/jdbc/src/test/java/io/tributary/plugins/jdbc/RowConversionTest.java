@@ -69,6 +69,26 @@ class RowConversionTest {
     }
 
     @Test
+    void textIsEscapedAsJacksonEscapesItAndLabelsAndIntegersAreWrittenExactly() throws Exception {
+        Database db = Database.POSTGRESQL;
+        String table = db.createTable();
+        try {
+            db.execute("INSERT INTO " + table + " (name) VALUES ('row')");
+            String yaml = db.connectionYaml() + "query: \"SELECT E'a\\\"b\\\\\\\\c\\\\nd\\\\te\\\\x01f\\\\x7Fg' AS \\\"we\\\"\\\"ird\\\","
+                    + " 'é😀' AS plain, (-9223372036854775808)::bigint AS low, -42::int AS neg, id FROM " + table + "\""
+                    + "\nmode: bulk\n";
+            try (TaskDriver driver = TaskDriver.start(Database.task(yaml), new RecordingSourceContext("types", dataDir, Map.of()))) {
+                SourceRecord record = driver.pollUntil(1, Duration.ofSeconds(10)).get(0);
+                // Jackson escapes a character beyond the Basic Multilingual Plane as its surrogate pair.
+                assertThat(valueText(record)).isEqualTo("{\"we\\\"ird\":\"a\\\"b\\\\c\\nd\\te\\u0001f\u007Fg\",\"plain\":\"é\\uD83D\\uDE00\","
+                        + "\"low\":-9223372036854775808,\"neg\":-42,\"id\":1}");
+            }
+        } finally {
+            db.dropTable(table);
+        }
+    }
+
+    @Test
     void mariadbRowsBecomeJsonWithExactDecimalsAndBase64Blobs() throws Exception {
         Database db = Database.MARIADB;
         String table = "jdbc_types_" + ProcessHandle.current().pid();
