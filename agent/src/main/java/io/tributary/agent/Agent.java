@@ -127,7 +127,7 @@ final class Agent {
             startup.finished("offsets topic", checking);
             long connecting = startup.now();
             CheckpointStore.Read read = checkpointStore(agentId).beginRead(CHECKPOINT_READ_TIMEOUT);
-            startup.finished("checkpoint consumer", connecting);
+            startup.finished("checkpoint read begun", connecting);
             return read;
         });
         FutureTask<Void> deadLetterTopicsChecked = new FutureTask<>(() -> {

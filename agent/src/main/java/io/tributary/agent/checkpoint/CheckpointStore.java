@@ -148,14 +148,17 @@ public final class CheckpointStore {
     }
 
     /**
-     * A read of the checkpoints begun: the consumer made, connected and given the topic's
-     * partitions. None of it needs the agent's producer, so it can go on while the producer
-     * initialises its transactions, which must end before the read does: only then is an older
-     * incarnation's open transaction aborted, and the read sees what is committed.
+     * A read of the checkpoints begun: the consumer made and connected, and what was committed when
+     * it began read already. None of it needs the agent's producer, so it goes on while the producer
+     * initialises its transactions. The read ends after that ({@link #load(Read, Duration)}): only
+     * then is an older incarnation's open transaction aborted or completed, and the end of what is
+     * committed known. A read_committed consumer never returns records past the last stable offset,
+     * so what it read before is committed either way.
      */
     public static final class Read implements AutoCloseable {
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final List<TopicPartition> partitions;
+        private final Map<CheckpointKey, Position> latest = new LinkedHashMap<>();
         private boolean closed;
 
         private Read(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions) {
@@ -176,7 +179,8 @@ public final class CheckpointStore {
     /**
      * Begins a read of the checkpoints, to be ended by {@link #load(Read, Duration)}.
      *
-     * @throws CheckpointStoreException when Kafka does not answer in time
+     * @throws CheckpointStoreException     when Kafka does not answer in time
+     * @throws CheckpointsUnusableException when a record of this agent is not a valid checkpoint
      */
     public Read beginRead(Duration timeout) {
         Map<String, Object> props = new HashMap<>(clientConfig);
@@ -188,6 +192,7 @@ public final class CheckpointStore {
         // waiting for more (500 ms by default), which close() would wait out too.
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        Read read = null;
         try {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
             List<TopicPartition> partitions = new ArrayList<>();
@@ -196,55 +201,65 @@ public final class CheckpointStore {
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            return new Read(consumer, partitions);
-        } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            consumer.close();
-            throw new CheckpointStoreException("cannot read offsets topic " + topic + " within " + timeout + ": " + e.getMessage(), e);
+            read = new Read(consumer, partitions);
+            readTo(read, timeout);
+            return read;
         } catch (RuntimeException e) {
-            consumer.close();
-            throw e;
+            if (read != null) {
+                read.close();
+            } else {
+                consumer.close();
+            }
+            throw e instanceof org.apache.kafka.common.errors.TimeoutException timeoutException ? timedOut(timeout, timeoutException) : e;
+        }
+    }
+
+    /** Reads on to the end offsets as they are now. */
+    private void readTo(Read read, Duration timeout) {
+        if (read.partitions.isEmpty()) {
+            return;
+        }
+        KafkaConsumer<byte[], byte[]> consumer = read.consumer;
+        Map<TopicPartition, Long> end = consumer.endOffsets(read.partitions, timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!reached(consumer, end)) {
+            if (System.nanoTime() > deadline) {
+                throw new CheckpointStoreException("reading offsets topic " + topic + " did not finish within " + timeout);
+            }
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                CheckpointKey key;
+                try {
+                    key = CheckpointCodec.decodeKey(record.key());
+                } catch (CorruptCheckpointException e) {
+                    throw corrupt(record, e);
+                }
+                if (!key.agentId().equals(agentId)) {
+                    continue;
+                }
+                if (record.value() == null) {
+                    read.latest.remove(key);
+                    continue;
+                }
+                try {
+                    read.latest.put(key, CheckpointCodec.decodeValue(record.value()));
+                } catch (CorruptCheckpointException e) {
+                    throw corrupt(record, e);
+                }
+            }
         }
     }
 
     private Map<CheckpointKey, Position> readAll(Read read, Duration timeout) {
-        Map<CheckpointKey, Position> latest = new LinkedHashMap<>();
         try (read) {
-            KafkaConsumer<byte[], byte[]> consumer = read.consumer;
-            List<TopicPartition> partitions = read.partitions;
-            if (partitions.isEmpty()) {
-                return latest;
-            }
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!reached(consumer, end)) {
-                if (System.nanoTime() > deadline) {
-                    throw new CheckpointStoreException("reading offsets topic " + topic + " did not finish within " + timeout);
-                }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    CheckpointKey key;
-                    try {
-                        key = CheckpointCodec.decodeKey(record.key());
-                    } catch (CorruptCheckpointException e) {
-                        throw corrupt(record, e);
-                    }
-                    if (!key.agentId().equals(agentId)) {
-                        continue;
-                    }
-                    if (record.value() == null) {
-                        latest.remove(key);
-                        continue;
-                    }
-                    try {
-                        latest.put(key, CheckpointCodec.decodeValue(record.value()));
-                    } catch (CorruptCheckpointException e) {
-                        throw corrupt(record, e);
-                    }
-                }
-            }
+            readTo(read, timeout);
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            throw new CheckpointStoreException("cannot read offsets topic " + topic + " within " + timeout + ": " + e.getMessage(), e);
+            throw timedOut(timeout, e);
         }
-        return latest;
+        return read.latest;
+    }
+
+    private CheckpointStoreException timedOut(Duration timeout, org.apache.kafka.common.errors.TimeoutException e) {
+        return new CheckpointStoreException("cannot read offsets topic " + topic + " within " + timeout + ": " + e.getMessage(), e);
     }
 
     private CheckpointsUnusableException corrupt(ConsumerRecord<byte[], byte[]> record, CorruptCheckpointException e) {
