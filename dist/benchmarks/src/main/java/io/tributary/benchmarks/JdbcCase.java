@@ -19,6 +19,7 @@ import java.util.Map;
 final class JdbcCase {
     static final String TRIBUTARY = "Tributary jdbc";
     static final String BARE_SCAN = "bare JDBC scan";
+    static final String PRODUCER_PERFORMANCE = "ProducerPerformance";
 
     private static final String TABLE = "tributary_bench_rows";
     private static final int FETCH_SIZE = 500;
@@ -46,21 +47,39 @@ final class JdbcCase {
                     + "WHERE id > last AND id <= bound ORDER BY id LIMIT " + BATCH_MAX_ROWS + " (and a MAX(id) and a "
                     + "pg_stat_activity query per window); fetch size " + FETCH_SIZE + " for both");
             createTable(connection, rows);
+            int rowBytes = averageRowJsonBytes(connection);
+            report.describe("Case 4 (jdbc) ProducerPerformance", "writes as many records as the table has rows, of "
+                    + rowBytes + " B each (the table's average row_to_json size, close to the agent's JSON of a row), "
+                    + "transactions of 100 ms, as case 1 runs it");
+            FileThroughputCase producerPerformance = new FileThroughputCase(session, report);
             try {
                 Figures figures = new Figures();
                 for (int run = 1; run <= session.scale().runs(); run++) {
                     String suffix = "r" + run;
                     figures.measure(BARE_SCAN, () -> bareScan(rows, suffix));
                     figures.measure(TRIBUTARY, () -> tributary(rows, suffix));
+                    figures.measure(PRODUCER_PERFORMANCE, () -> producerPerformance.producerPerformance(rows, rowBytes, "jdbc-" + suffix));
                 }
+                Figures.Format format = figure -> String.format("%,.0f rows/s", figure);
                 report.add(figures.compare("4. jdbc (PostgreSQL, incrementing, " + pages(rows) + " paged queries) vs "
                         + "bare JDBC scan (one query), fetch size " + FETCH_SIZE + ", first row → last",
-                        TRIBUTARY, BARE_SCAN, 0.8, figure -> String.format("%,.0f rows/s", figure)));
+                        TRIBUTARY, BARE_SCAN, 0.8, format));
+                report.add(figures.compare("4. jdbc vs ProducerPerformance, records of " + rowBytes + " B",
+                        TRIBUTARY, PRODUCER_PERFORMANCE, 0.8, format));
             } finally {
                 Postgres.execute(connection, "DROP TABLE IF EXISTS " + TABLE);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL at " + Postgres.URL + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The rows' average size as JSON, by PostgreSQL's row_to_json: what ProducerPerformance's records weigh. */
+    private static int averageRowJsonBytes(Connection connection) throws SQLException {
+        try (var statement = connection.createStatement();
+             var result = statement.executeQuery("SELECT round(avg(octet_length(row_to_json(t)::text))) FROM " + TABLE + " t")) {
+            result.next();
+            return result.getInt(1);
         }
     }
 
