@@ -64,6 +64,8 @@ class TcpProxyTest {
             assertThat(roundTrip(client, "hello", Duration.ofSeconds(5))).isEqualTo("hello");
             assertThat(proxy.address()).isEqualTo("127.0.0.1:" + proxy.port());
             assertThat(proxy.openConnections()).isEqualTo(1);
+            // The count follows each write: the echo can reach the client a moment before it is counted.
+            await().atMost(Duration.ofSeconds(5)).until(() -> proxy.forwardedBytes() == 10);
             assertThat(proxy.forwardedBytes()).isEqualTo(10);
         }
     }
