@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +49,28 @@ class ClassDataSharingIT {
             Map<String, String> cdsOff = new HashMap<>(withClassLoading(inCache));
             cdsOff.put("TRIBUTARY_CDS", "off");
             assertThat(Command.run(List.of(tributary, "--version"), cdsOff).succeeded().out()).doesNotContain(MAIN_FROM_THE_ARCHIVE);
+
+            // An agent killed while its JVM wrote the archive leaves it cut short, on which a JVM aborts.
+            Path archive = cache.resolve(filesIn(cache).get(0));
+            Path torn = cache.resolve(archive.getFileName() + "." + deadPid());
+            byte[] bytes = Files.readAllBytes(archive);
+            Files.write(torn, Arrays.copyOf(bytes, bytes.length / 2));
+            Files.createFile(cache.resolve(torn.getFileName() + ".keep"));
+            Files.delete(archive);
+            Command afterTornDump = Command.run(List.of(tributary, "--version"), withClassLoading(inCache)).succeeded();
+
+            assertThat(afterTornDump.out()).doesNotContain(MAIN_FROM_THE_ARCHIVE).contains("tributary " + Command.VERSION);
+            assertThat(filesIn(cache)).isEmpty();
         }
+    }
+
+    /** A process id no process has now: bin/tributary moves an archive into place only once its writer is gone. */
+    private static long deadPid() {
+        long pid = 4_000_000;
+        while (Files.exists(Path.of("/proc/" + pid))) {
+            pid++;
+        }
+        return pid;
     }
 
     private static void runUntilItRuns(TreeCopy tree, String tributary, Map<String, String> environment) throws Exception {
