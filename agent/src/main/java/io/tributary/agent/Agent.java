@@ -45,7 +45,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
@@ -465,14 +464,12 @@ final class Agent {
 
     /**
      * Creates the offsets topic when missing and checks that it is the one this agent used before
-     * (its id is kept in data_dir), returning its id.
+     * (its id is kept in data_dir).
      */
-    private Uuid ensureOffsetsTopic(String agentId) throws IOException, InterruptedException {
+    private void ensureOffsetsTopic(String agentId) throws IOException, InterruptedException {
         String topic = config.agent().offsetsTopic();
         OffsetsTopicIdFile idFile = new OffsetsTopicIdFile(config.agent().dataDir());
-        Uuid id = checkpointStore(agentId).ensureTopic(Duration.ofSeconds(30), idFile.read(topic));
-        idFile.write(topic, id);
-        return id;
+        idFile.write(topic, checkpointStore(agentId).ensureTopic(Duration.ofSeconds(30), idFile.read(topic)));
     }
 
     private CheckpointStore checkpointStore(String agentId) {
