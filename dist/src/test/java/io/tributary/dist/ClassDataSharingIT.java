@@ -40,7 +40,7 @@ class ClassDataSharingIT {
             assertThat(afterInvalidRun.out()).doesNotContain(MAIN_FROM_THE_ARCHIVE);
             assertThat(filesIn(cache)).isEmpty();
 
-            runUntilItRuns(tree, tributary, inCache);
+            runUntilItRuns(tree, inCache);
             Command afterRun = Command.run(List.of(tributary, "--version"), withClassLoading(inCache)).succeeded();
 
             assertThat(afterRun.out()).contains(MAIN_FROM_THE_ARCHIVE);
@@ -73,7 +73,7 @@ class ClassDataSharingIT {
         return pid;
     }
 
-    private static void runUntilItRuns(TreeCopy tree, String tributary, Map<String, String> environment) throws Exception {
+    private static void runUntilItRuns(TreeCopy tree, Map<String, String> environment) throws Exception {
         KafkaBroker broker = KafkaBroker.shared();
         String topic = "class-data-sharing";
         Path input = Files.createDirectories(tree.resolve("data/in"));
@@ -92,19 +92,15 @@ class ClassDataSharingIT {
                     include: ["%s/*.log"]
                     read_from: beginning
                 """.formatted(broker.bootstrapServers(), topic, input));
-        Path output = tree.resolve("agent.out");
-        ProcessBuilder builder = new ProcessBuilder(tributary, "run", "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(output.toFile());
-        builder.environment().putAll(environment);
-        Process agent = builder.start();
+        Process agent = tree.startAgent(config, environment);
         try {
             assertThat(KafkaReader.values(KafkaReader.awaitCount(broker.bootstrapServers(), topic, 1, WAIT))).containsExactly("one line");
         } finally {
             agent.destroy();
             assertThat(agent.waitFor(45, TimeUnit.SECONDS)).as("stopped within 45 s").isTrue();
         }
-        assertThat(agent.exitValue()).as(() -> read(output)).isZero();
-        assertThat(read(output)).containsPattern("running 1 source\\(s\\) .*; started in [0-9]+ ms \\(until main [0-9]+ ms, ");
+        assertThat(agent.exitValue()).as(tree::agentOutput).isZero();
+        assertThat(tree.agentOutput()).containsPattern("running 1 source\\(s\\) .*; started in [0-9]+ ms \\(until main [0-9]+ ms, ");
     }
 
     private static Map<String, String> withClassLoading(Map<String, String> environment) {
@@ -116,14 +112,6 @@ class ClassDataSharingIT {
     private static List<String> filesIn(Path folder) throws Exception {
         try (Stream<Path> files = Files.list(folder)) {
             return files.map(file -> file.getFileName().toString()).sorted().toList();
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (Exception e) {
-            return "(cannot read " + file + ": " + e + ")";
         }
     }
 }

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -66,14 +67,10 @@ class CompressionIT {
                         include: ["%s/*.log"]
                         read_from: beginning
                     """.formatted(codec, port, broker.bootstrapServers(), codec, topic, input));
-            Path output = tree.resolve("agent.out");
-            ProcessBuilder builder = new ProcessBuilder(tree.resolve("bin/tributary").toString(), "run", "--config", config.toString())
-                    .redirectErrorStream(true).redirectOutput(output.toFile());
-            builder.environment().put("JAVA_OPTS", "-Djava.io.tmpdir=" + tree.resolve("no-such-folder"));
-            Process agent = builder.start();
+            Process agent = tree.startAgent(config, Map.of("JAVA_OPTS", "-Djava.io.tmpdir=" + tree.resolve("no-such-folder")));
             try {
                 List<String> values = KafkaReader.values(KafkaReader.awaitCount(broker.bootstrapServers(), topic, LINES, WAIT));
-                assertThat(values).as(() -> read(output)).containsExactlyElementsOf(lines);
+                assertThat(values).as(tree::agentOutput).containsExactlyElementsOf(lines);
                 double rate = compressionRate(port);
                 assertThat(rate).as("compression rate").isBetween(0.0, 0.5);
                 if (nativeLibrary != null) {
@@ -85,8 +82,8 @@ class CompressionIT {
                 agent.destroy();
                 assertThat(agent.waitFor(45, TimeUnit.SECONDS)).as("stopped within 45 s").isTrue();
             }
-            assertThat(agent.exitValue()).as(() -> read(output)).isZero();
-            assertThat(read(output)).doesNotContain("Writing to Kafka failed");
+            assertThat(agent.exitValue()).as(tree::agentOutput).isZero();
+            assertThat(tree.agentOutput()).doesNotContain("Writing to Kafka failed");
         }
     }
 
@@ -107,14 +104,6 @@ class CompressionIT {
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(no output: " + e + ")";
         }
     }
 }

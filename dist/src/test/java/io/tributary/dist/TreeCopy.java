@@ -2,10 +2,12 @@ package io.tributary.dist;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -13,6 +15,7 @@ import java.util.stream.Stream;
  * so that a test's data/ starts empty and leaves the tree's own alone.
  */
 final class TreeCopy implements AutoCloseable {
+    private static final String AGENT_OUTPUT = "agent.out";
     final Path home;
 
     TreeCopy() {
@@ -35,6 +38,26 @@ final class TreeCopy implements AutoCloseable {
 
     Path resolve(String path) {
         return home.resolve(path);
+    }
+
+    /**
+     * Starts {@code bin/tributary run --config config} with {@code environment} added to this process's,
+     * its output and errors going to {@link #agentOutput()}.
+     */
+    Process startAgent(Path config, Map<String, String> environment) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(resolve("bin/tributary").toString(), "run", "--config", config.toString())
+                .redirectErrorStream(true).redirectOutput(resolve(AGENT_OUTPUT).toFile());
+        builder.environment().putAll(environment);
+        return builder.start();
+    }
+
+    /** What the agent of {@link #startAgent} printed so far. */
+    String agentOutput() {
+        try {
+            return Files.readString(resolve(AGENT_OUTPUT), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no output: " + e + ")";
+        }
     }
 
     @Override
