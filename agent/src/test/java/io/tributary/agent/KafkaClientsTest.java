@@ -46,6 +46,15 @@ class KafkaClientsTest {
     }
 
     @Test
+    void retriesBackOffFrom10MillisecondsUnlessKafkaProducerSaysOtherwise() throws IOException {
+        Map<String, Object> defaults = KafkaClients.producerConfig(config(""), List.of(), null);
+        Map<String, Object> set = KafkaClients.producerConfig(config("  producer:\n    retry.backoff.ms: 100\n"), List.of(), null);
+
+        assertThat(new ProducerConfig(defaults).getLong(ProducerConfig.RETRY_BACKOFF_MS_CONFIG)).isEqualTo(10L);
+        assertThat(new ProducerConfig(set).getLong(ProducerConfig.RETRY_BACKOFF_MS_CONFIG)).isEqualTo(100L);
+    }
+
+    @Test
     void theAgentOwnsSerializersIdempotenceAndTheTransactionalId() throws IOException {
         Map<String, Object> props = KafkaClients.producerConfig(config(""), List.of(), null);
 
