@@ -8,7 +8,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,6 +69,23 @@ class CheckpointsCommandIT {
         assertThat(misspelt.output()).contains("tributary: --position must name the fields of the checkpoint of source numbers"
                 + " stream seq, next (now next=7), got nxt");
         assertThat(fixture.command("checkpoints", "list").output()).containsPattern("(?m)^numbers\\s+seq\\s+next=7$");
+    }
+
+    @Test
+    void theOffsetsTopicTheAgentCreatesKeepsWhatAStartReadsShort() throws Exception {
+        AgentFixture fixture = AgentFixture.in(dir).write("created", Map.of("http", "off", "offsets_topic", "created.offsets"),
+                SOURCES.replace("topic: rewind", "topic: created"));
+        try (AgentProcess agent = fixture.start()) {
+            fixture.awaitCount(agent, "created", 100, WAIT);
+        }
+        ConfigResource offsetsTopic = new ConfigResource(ConfigResource.Type.TOPIC, "created.offsets");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, fixture.broker.bootstrapServers()))) {
+            Config config = admin.describeConfigs(List.of(offsetsTopic)).all().get(30, TimeUnit.SECONDS).get(offsetsTopic);
+            assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact");
+            assertThat(config.get(TopicConfig.SEGMENT_MS_CONFIG).value()).isEqualTo("60000");
+            assertThat(config.get(TopicConfig.SEGMENT_BYTES_CONFIG).value()).isEqualTo("8388608");
+            assertThat(config.get(TopicConfig.DELETE_RETENTION_MS_CONFIG).value()).isEqualTo("300000");
+        }
     }
 
     private static void runUntil(AgentFixture fixture, int count) {

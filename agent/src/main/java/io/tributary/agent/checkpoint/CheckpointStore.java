@@ -1,6 +1,7 @@
 package io.tributary.agent.checkpoint;
 
 import io.tributary.api.Position;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,6 +36,21 @@ import org.slf4j.LoggerFactory;
 public final class CheckpointStore {
     /** The file in data_dir that remembers the offsets topic's id, to notice it was deleted or recreated. */
     public static final String OFFSETS_TOPIC_ID_FILE = "offsets-topic.id";
+    /**
+     * The configs of an offsets topic the agent creates. Every start reads the whole topic, and the
+     * log cleaner never compacts a segment still being written, nor drops a compacted transaction's
+     * commit marker before delete.retention.ms: with Kafka's defaults (1 GiB or 7 days a segment, a
+     * day for markers), what a restart reads grew by about 350 B a commit (checkpoint and marker), up
+     * to 300 MB a day for an agent committing every 100 ms. Segments of a minute or 8 MiB, and markers
+     * and tombstones kept 5 minutes (a read gives up after one), bound it to the last minutes' commits.
+     */
+    static final Map<String, String> OFFSETS_TOPIC_CONFIGS = Map.of(
+            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+            TopicConfig.SEGMENT_MS_CONFIG, "60000",
+            TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(8 * 1024 * 1024),
+            TopicConfig.DELETE_RETENTION_MS_CONFIG, "300000");
+    /** Distinct keys whose decoding a read remembers: a key repeats once per commit of its stream. */
+    private static final int DECODED_KEYS_KEPT = 10_000;
     private static final Logger log = LoggerFactory.getLogger(CheckpointStore.class);
 
     private final Map<String, Object> clientConfig;
@@ -66,8 +82,7 @@ public final class CheckpointStore {
                             + ") was deleted: the checkpoints it held are gone. Refusing to re-read every source from the beginning; "
                             + "if that is what you want, delete " + OFFSETS_TOPIC_ID_FILE + " in agent.data_dir and start again");
                 }
-                NewTopic newTopic = new NewTopic(topic, Optional.of(1), Optional.empty())
-                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                NewTopic newTopic = new NewTopic(topic, Optional.of(1), Optional.empty()).configs(OFFSETS_TOPIC_CONFIGS);
                 try {
                     admin.createTopics(List.of(newTopic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                     log.info("Created offsets topic {} (compacted)", topic);
@@ -123,8 +138,9 @@ public final class CheckpointStore {
     /**
      * Every committed checkpoint of this agent: source → stream → position.
      *
-     * @throws CheckpointsUnusableException when a record of this agent, or one whose key cannot be
-     *                                      read, is not a valid checkpoint: never a silent restart from zero
+     * @throws CheckpointsUnusableException when the last record of one of this agent's streams, or a
+     *                                      record whose key cannot be read, is not a valid checkpoint:
+     *                                      never a silent restart from zero
      * @throws CheckpointStoreException     when Kafka does not answer in time
      */
     public Map<String, Map<String, Position>> load(Duration timeout) {
@@ -138,11 +154,16 @@ public final class CheckpointStore {
      */
     public Map<String, Map<String, Position>> load(Read read, Duration timeout) {
         Map<String, Map<String, Position>> bySource = new TreeMap<>();
-        for (Map.Entry<CheckpointKey, Position> entry : readAll(read, timeout).entrySet()) {
+        for (Map.Entry<CheckpointKey, ConsumerRecord<byte[], byte[]>> entry : readAll(read, timeout).entrySet()) {
             CheckpointKey key = entry.getKey();
-            if (key.agentId().equals(agentId)) {
-                bySource.computeIfAbsent(key.source(), s -> new TreeMap<>()).put(key.stream(), entry.getValue());
+            ConsumerRecord<byte[], byte[]> record = entry.getValue();
+            Position position;
+            try {
+                position = CheckpointCodec.decodeValue(record.value());
+            } catch (CorruptCheckpointException e) {
+                throw corrupt(record, e);
             }
+            bySource.computeIfAbsent(key.source(), s -> new TreeMap<>()).put(key.stream(), position);
         }
         return bySource;
     }
@@ -158,7 +179,9 @@ public final class CheckpointStore {
     public static final class Read implements AutoCloseable {
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final List<TopicPartition> partitions;
-        private final Map<CheckpointKey, Position> latest = new LinkedHashMap<>();
+        /** This agent's streams and the last record of each, decoded once the read ends. */
+        private final Map<CheckpointKey, ConsumerRecord<byte[], byte[]>> latest = new LinkedHashMap<>();
+        private final Map<ByteBuffer, CheckpointKey> decodedKeys = new HashMap<>();
         private boolean closed;
 
         private Read(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions) {
@@ -180,7 +203,7 @@ public final class CheckpointStore {
      * Begins a read of the checkpoints, to be ended by {@link #load(Read, Duration)}.
      *
      * @throws CheckpointStoreException     when Kafka does not answer in time
-     * @throws CheckpointsUnusableException when a record of this agent is not a valid checkpoint
+     * @throws CheckpointsUnusableException when a key cannot be read as a checkpoint key
      */
     public Read beginRead(Duration timeout) {
         Map<String, Object> props = new HashMap<>(clientConfig);
@@ -227,29 +250,40 @@ public final class CheckpointStore {
                 throw new CheckpointStoreException("reading offsets topic " + topic + " did not finish within " + timeout);
             }
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                CheckpointKey key;
-                try {
-                    key = CheckpointCodec.decodeKey(record.key());
-                } catch (CorruptCheckpointException e) {
-                    throw corrupt(record, e);
-                }
+                CheckpointKey key = decodeKey(read, record);
                 if (!key.agentId().equals(agentId)) {
                     continue;
                 }
                 if (record.value() == null) {
                     read.latest.remove(key);
-                    continue;
-                }
-                try {
-                    read.latest.put(key, CheckpointCodec.decodeValue(record.value()));
-                } catch (CorruptCheckpointException e) {
-                    throw corrupt(record, e);
+                } else {
+                    read.latest.put(key, record);
                 }
             }
         }
     }
 
-    private Map<CheckpointKey, Position> readAll(Read read, Duration timeout) {
+    /**
+     * The record's key, decoded once per distinct key bytes: a stream's key comes back with each of
+     * its commits that compaction has not removed yet.
+     */
+    private CheckpointKey decodeKey(Read read, ConsumerRecord<byte[], byte[]> record) {
+        ByteBuffer bytes = record.key() == null ? null : ByteBuffer.wrap(record.key());
+        CheckpointKey key = bytes == null ? null : read.decodedKeys.get(bytes);
+        if (key == null) {
+            try {
+                key = CheckpointCodec.decodeKey(record.key());
+            } catch (CorruptCheckpointException e) {
+                throw corrupt(record, e);
+            }
+            if (read.decodedKeys.size() < DECODED_KEYS_KEPT) {
+                read.decodedKeys.put(bytes, key);
+            }
+        }
+        return key;
+    }
+
+    private Map<CheckpointKey, ConsumerRecord<byte[], byte[]>> readAll(Read read, Duration timeout) {
         try (read) {
             readTo(read, timeout);
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
