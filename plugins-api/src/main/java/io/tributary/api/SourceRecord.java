@@ -143,6 +143,15 @@ public final class SourceRecord {
         }
 
         public Builder header(String name, byte[] value) {
+            return header(new RecordHeader(Objects.requireNonNull(name, "header name"), value));
+        }
+
+        /**
+         * A header made once and given to many records, such as one naming the file every line of it
+         * comes from: it costs a record no header object of its own. It must never change.
+         */
+        public Builder header(Header header) {
+            Objects.requireNonNull(header.key(), "header name");
             if (headers == null) {
                 headers = new ArrayList<>(4);
             } else if (headersBuilt) {
@@ -150,7 +159,7 @@ public final class SourceRecord {
                 headers = new ArrayList<>(headers);
                 headersBuilt = false;
             }
-            headers.add(new RecordHeader(Objects.requireNonNull(name, "header name"), value));
+            headers.add(header);
             return this;
         }
 

@@ -4,6 +4,8 @@ import io.tributary.api.SourceRecord;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 
 /** Turns a line or event of a file into the record written to Kafka: value, key, headers, checkpoint. */
 final class LineRecords {
@@ -24,7 +26,10 @@ final class LineRecords {
 
     private final String topic;
     private final boolean headers;
-    private final byte[] sourceName;
+    /* Made once per source and once per file, not once per line: see header(Header). */
+    private final Header sourceHeader;
+    private byte[] pathOfPathHeader;
+    private Header pathHeader;
     private final Charset encoding;
     private final boolean transcode;
     private final FileSourceConfig.KeyRule key;
@@ -33,7 +38,7 @@ final class LineRecords {
     LineRecords(FileSourceConfig config, String sourceName, FileMetrics metrics) {
         this.topic = config.topic();
         this.headers = config.headers();
-        this.sourceName = sourceName.getBytes(StandardCharsets.UTF_8);
+        this.sourceHeader = new RecordHeader(SOURCE_HEADER, sourceName.getBytes(StandardCharsets.UTF_8));
         this.encoding = config.encoding();
         this.transcode = !encoding.equals(StandardCharsets.UTF_8);
         this.key = config.key();
@@ -51,9 +56,8 @@ final class LineRecords {
             record.key(key(utf8));
         }
         if (headers) {
-            // Shared arrays: header values are never written to once a record is built.
-            record.header(SOURCE_HEADER, sourceName)
-                    .header(PATH_HEADER, file.pathBytes())
+            record.header(sourceHeader)
+                    .header(pathHeader(file))
                     .header(OFFSET_HEADER, Long.toString(startOffset).getBytes(StandardCharsets.US_ASCII));
             if ((flags & PARTIAL) != 0) {
                 record.header(PARTIAL_HEADER, TRUE);
@@ -69,6 +73,16 @@ final class LineRecords {
             }
         }
         return record.build();
+    }
+
+    /** The path header of {@code file}: lines come in runs of one file, each run reusing one header. */
+    private Header pathHeader(TrackedFile file) {
+        byte[] path = file.pathBytes();
+        if (path != pathOfPathHeader) {
+            pathOfPathHeader = path;
+            pathHeader = new RecordHeader(PATH_HEADER, path);
+        }
+        return pathHeader;
     }
 
     private byte[] key(byte[] utf8) {
