@@ -2,7 +2,6 @@ package io.tributary.api;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import org.apache.kafka.common.header.Header;
@@ -30,10 +29,12 @@ public final class SourceRecord {
         this.topic = builder.topic;
         this.key = builder.key;
         this.value = builder.value;
-        this.headers = builder.headers == null ? List.of() : Collections.unmodifiableList(builder.headers);
+        // An exact-size immutable copy: records wait in memory until their transaction commits, many
+        // thousands at a time, and the builder's growable list would cost each one two objects more.
+        this.headers = builder.headers == null ? List.of() : List.copyOf(builder.headers);
         this.timestamp = builder.timestamp;
         this.checkpoint = builder.checkpoint;
-        this.sizeInBytes = sizeInBytes(key, value, builder.headers);
+        this.sizeInBytes = sizeInBytes(key, value, this.headers);
     }
 
     private static int sizeInBytes(byte[] key, byte[] value, List<Header> headers) {
@@ -72,7 +73,7 @@ public final class SourceRecord {
         Builder builder = new Builder(topic);
         builder.key = key;
         builder.value = value;
-        builder.headers = headers.isEmpty() ? null : new ArrayList<>(headers);
+        builder.headers = headers.isEmpty() ? null : headers;
         builder.timestamp = timestamp;
         builder.checkpoint = checkpoint;
         return new SourceRecord(builder);
@@ -121,12 +122,13 @@ public final class SourceRecord {
         private final String topic;
         private byte[] key;
         private byte[] value;
-        /** Made on the first header: most records of a busy source carry none, and this is per record. */
+        /**
+         * Made on the first header: most records of a busy source carry none, and this is per record.
+         * Immutable when it came from a record (see withCheckpoint): copied before a header is added.
+         */
         private List<Header> headers;
         private Long timestamp;
         private Checkpoint checkpoint;
-        /** The header list belongs to a record built already, which shares it without a copy. */
-        private boolean headersBuilt;
 
         private Builder(String topic) {
             this.topic = topic;
@@ -154,10 +156,8 @@ public final class SourceRecord {
             Objects.requireNonNull(header.key(), "header name");
             if (headers == null) {
                 headers = new ArrayList<>(4);
-            } else if (headersBuilt) {
-                // A record built before keeps its list as it was: this builder goes on with a copy.
+            } else if (!(headers instanceof ArrayList)) {
                 headers = new ArrayList<>(headers);
-                headersBuilt = false;
             }
             headers.add(header);
             return this;
@@ -184,7 +184,6 @@ public final class SourceRecord {
         }
 
         public SourceRecord build() {
-            headersBuilt = headers != null;
             return new SourceRecord(this);
         }
     }
