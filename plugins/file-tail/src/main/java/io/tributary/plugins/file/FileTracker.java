@@ -461,7 +461,10 @@ final class FileTracker {
                 claim = claimIfSameBytes(provisional, provisionalCheckpoint, channel, size);
                 mismatched = claim == null && mismatched == null ? provisional : mismatched;
             }
-            if (claim == null && fingerprint != null) {
+            // A checkpoint at byte 0 has no bytes before its offset to compare, so any file under its inode
+            // matches it: also a copytruncate copy that the file system gave the inode of a file deleted
+            // since. It resumes the file only when the file is no copy, else the copy is read again whole.
+            if ((claim == null || claim.offset() == 0) && fingerprint != null) {
                 TrackedFile original = originalOf(channel, size, fingerprint);
                 if (original != null) {
                     if (heldBackCopies.add(key)) {
@@ -471,7 +474,10 @@ final class FileTracker {
                     }
                     return;
                 }
-                claim = positionLeftForACopy(channel, size, fingerprint, key);
+                Claim copied = positionLeftForACopy(channel, size, fingerprint, key);
+                if (copied != null) {
+                    claim = copied;
+                }
             }
             heldBackCopies.remove(key);
             boolean hadCheckpoint = ownCheckpoint != null || provisionalCheckpoint != null;
@@ -660,9 +666,11 @@ final class FileTracker {
         }
     }
 
+    /** Forgets {@code stream}'s checkpoint, which no file may claim any more: after a restart none could. */
     private void forget(String stream) {
         output.forget(stream);
         committedOffsets.remove(stream);
+        unclaimed.remove(stream);
     }
 
     private void reportHealth(List<String> unreadable) {

@@ -677,6 +677,69 @@ class FileSourceTest extends TaskFixture {
         assertThat(values(second.pollFor(QUIET))).isEmpty();
     }
 
+    /**
+     * FileSourceModelTest's seeds 4, 8 and 11: the file system gives the copy the inode of a deleted file that
+     * was let go, whose checkpoint at byte 0 is still claimable. That checkpoint has no bytes to
+     * compare, so it says nothing about the copy, which takes over its original's position. Moving the
+     * let-go file back in as the copy gives it that inode here for sure.
+     */
+    @Test
+    void copyUnderTheInodeOfAFileLetGoAtByteZeroSendsNoDuplicates() throws IOException {
+        Path file = logs.resolve("app.log");
+        Path away = Files.createDirectories(logs.resolve("away")).resolve("app.log");
+        String yaml = "include: [\"" + logs + "/app.log*\"]\nfingerprint_bytes: 16\nclose_inactive: 1s\n";
+        append(file, "");
+        TaskDriver driver = startOnFakeClock(yaml);
+        assertThat(driver.pollFor(QUIET)).isEmpty();
+        Files.move(file, away);
+        append(file, numbered("line", 1, 5));
+        driver.advance(SCAN_INTERVAL);
+        List<String> received = new ArrayList<>(values(pollLines(driver, 5)));
+        driver.commitAll();
+        driver.advance(Duration.ofSeconds(1));
+        driver.pollFor(QUIET);
+        assertThat(context.gauge("file.open")).as("the file renamed away let go, app.log closed").isEqualTo(0L);
+
+        Files.write(away, Files.readAllBytes(file));
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.truncate(0);
+        }
+        Files.move(away, logs.resolve("app.log.1"));
+        driver.advance(SCAN_INTERVAL);
+
+        received.addAll(values(driver.pollFor(QUIET)));
+        assertThat(received).containsExactlyElementsOf(IntStream.rangeClosed(1, 5).mapToObj(i -> "line " + i).toList());
+        assertThat(context.counter("file.truncations")).isEqualTo(1);
+    }
+
+    /** As above, after a restart: the checkpoint at byte 0 is one committed for a file deleted since. */
+    @Test
+    void copyUnderTheInodeOfADeletedFilesCheckpointAtByteZeroSendsNoDuplicatesAfterARestart() throws IOException {
+        Path file = logs.resolve("app.log");
+        Path copy = logs.resolve("app.log.1");
+        String yaml = "include: [\"" + logs + "/app.log*\"]\nfingerprint_bytes: 16\n";
+        append(file, numbered("line", 1, 5));
+        TaskDriver first = start(yaml);
+        assertThat(values(pollLines(first, 5))).hasSize(5);
+        first.commitAll();
+        first.close();
+        Files.copy(file, copy);
+        Files.writeString(file, numbered("line", 6, 6), StandardOpenOption.TRUNCATE_EXISTING);
+        FileKey reused = FileKey.stat(copy).key();
+        Map<String, Position> committed = new HashMap<>(first.committedPositions());
+        committed.put(reused.streamName(), new FileCheckpoint(0, Hashing.hash(new byte[0], 0, 0),
+                logs.resolve("deleted.log").toString(), reused).toPosition());
+
+        TaskDriver second = start(yaml, committed);
+
+        List<String> received = new ArrayList<>(values(pollLines(second, 1)));
+        received.addAll(values(second.pollFor(QUIET)));
+        assertThat(received).containsExactly("line 6");
+        second.commitAll();
+        assertThat(second.committedPositions())
+                .containsOnlyKeys(fingerprintStream(copy), FileKey.stat(file).key().streamName());
+    }
+
     @Test
     void fileTruncatedInPlaceIsReadAgainFromZero() throws IOException {
         Path file = logs.resolve("app.log");
