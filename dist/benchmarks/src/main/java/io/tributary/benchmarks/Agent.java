@@ -25,7 +25,7 @@ final class Agent implements AutoCloseable {
     static final int PRODUCER_BATCH_BYTES = 128 * 1024;
 
     /*
-     * The JVM options bin/tributary gives the agent (serial collector, 16 MiB initial and 128 MiB
+     * The JVM options bin/tributary gives the agent (serial collector, 32 MiB initial and 128 MiB
      * maximum heap: its 512 MiB is only for the quickstart tree's embedded broker, which no case
      * uses; the native heap trimmed every 5 s, as on this Java), and -XX:TieredStopAtLevel=4, both
      * compilers as in production: the test kit starts the agent with C1 only for quick starts, and
@@ -33,7 +33,7 @@ final class Agent implements AutoCloseable {
      * AgentTest checks these against dist/src/bin/tributary.
      */
     static final List<String> PRODUCTION_JVM_OPTIONS =
-            List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx128m", "-XX:+ExitOnOutOfMemoryError",
+            List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx128m", "-XX:+ExitOnOutOfMemoryError",
                     "-XX:TrimNativeHeapInterval=5000", "-XX:TieredStopAtLevel=4");
 
     private static final Duration STARTUP = Duration.ofSeconds(90);
