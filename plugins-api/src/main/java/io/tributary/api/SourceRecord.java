@@ -39,11 +39,9 @@ public final class SourceRecord {
 
     private static int sizeInBytes(byte[] key, byte[] value, List<Header> headers) {
         int size = (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
-        if (headers != null) {
-            for (int i = 0; i < headers.size(); i++) {
-                Header header = headers.get(i);
-                size += header.key().length() + (header.value() == null ? 0 : header.value().length);
-            }
+        for (int i = 0; i < headers.size(); i++) {
+            Header header = headers.get(i);
+            size += header.key().length() + (header.value() == null ? 0 : header.value().length);
         }
         return size;
     }
@@ -124,7 +122,7 @@ public final class SourceRecord {
         private byte[] value;
         /**
          * Made on the first header: most records of a busy source carry none, and this is per record.
-         * Immutable when it came from a record (see withCheckpoint): copied before a header is added.
+         * In withCheckpoint's builder, the record's own immutable list, which that builder only passes on.
          */
         private List<Header> headers;
         private Long timestamp;
@@ -156,8 +154,6 @@ public final class SourceRecord {
             Objects.requireNonNull(header.key(), "header name");
             if (headers == null) {
                 headers = new ArrayList<>(4);
-            } else if (!(headers instanceof ArrayList)) {
-                headers = new ArrayList<>(headers);
             }
             headers.add(header);
             return this;

@@ -28,7 +28,6 @@ final class LineRecords {
     private final boolean headers;
     /* Made once per source and once per file, not once per line: see header(Header). */
     private final Header sourceHeader;
-    private byte[] pathOfPathHeader;
     private Header pathHeader;
     private final Charset encoding;
     private final boolean transcode;
@@ -78,8 +77,8 @@ final class LineRecords {
     /** The path header of {@code file}: lines come in runs of one file, each run reusing one header. */
     private Header pathHeader(TrackedFile file) {
         byte[] path = file.pathBytes();
-        if (path != pathOfPathHeader) {
-            pathOfPathHeader = path;
+        // The file's path bytes are made anew when it is renamed: the same array is the same path.
+        if (pathHeader == null || pathHeader.value() != path) {
             pathHeader = new RecordHeader(PATH_HEADER, path);
         }
         return pathHeader;
