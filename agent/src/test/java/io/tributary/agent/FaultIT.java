@@ -2,13 +2,18 @@ package io.tributary.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tributary.agent.checkpoint.CheckpointCodec;
+import io.tributary.agent.checkpoint.CheckpointKey;
+import io.tributary.api.Position;
 import io.tributary.testkit.AgentProcess;
+import io.tributary.testkit.KafkaReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -87,6 +92,43 @@ class FaultIT {
             assertThat(agent.lines()).anyMatch(line -> line.startsWith(
                     "tributary: offsets topic faults.garbage.offsets partition 0 offset 0 holds a record that is not a Tributary checkpoint "
                             + "(key is not JSON); refusing to start rather than re-read sources from the beginning"));
+        }
+    }
+
+    @Test
+    void aCheckpointValueThatIsNotACheckpointIsAClearError() {
+        AgentFixture fixture = AgentFixture.in(dir).write("faults-badvalue",
+                Map.of("http", "off", "offsets_topic", "faults.badvalue.offsets"), SOURCE.formatted("faults.badvalue"));
+        writeCheckpoints(fixture, "faults.badvalue.offsets", new CheckpointKey("faults-badvalue", "numbers", "seq"),
+                CheckpointCodec.encodeValue(Position.of("next", 40)), "not json".getBytes(StandardCharsets.UTF_8));
+        try (AgentProcess agent = AgentProcess.start("run", "--config", fixture.config.toString())) {
+            assertThat(agent.waitFor(WAIT)).isEqualTo(2);
+            assertThat(agent.lines()).anyMatch(line -> line.startsWith(
+                    "tributary: offsets topic faults.badvalue.offsets partition 0 offset 1 holds a record that is not a Tributary checkpoint "
+                            + "(value is not JSON); refusing to start rather than re-read sources from the beginning"));
+        }
+    }
+
+    @Test
+    void aBrokenCheckpointValueThatALaterCheckpointReplacedIsPassedOver() {
+        AgentFixture fixture = AgentFixture.in(dir).write("faults-replaced",
+                Map.of("http", "off", "offsets_topic", "faults.replaced.offsets"), SOURCE.formatted("faults.replaced"));
+        writeCheckpoints(fixture, "faults.replaced.offsets", new CheckpointKey("faults-replaced", "numbers", "seq"),
+                "not json".getBytes(StandardCharsets.UTF_8), CheckpointCodec.encodeValue(Position.of("next", 40)));
+        try (AgentProcess agent = fixture.start()) {
+            fixture.awaitCount(agent, "faults.replaced", 60, WAIT);
+        }
+        assertThat(KafkaReader.values(fixture.readAll("faults.replaced")))
+                .containsExactlyElementsOf(IntStream.range(40, 100).mapToObj(n -> "record-" + n).toList());
+    }
+
+    /** Writes {@code values} under {@code key} to the offsets topic, in this order, outside any transaction. */
+    private static void writeCheckpoints(AgentFixture fixture, String offsetsTopic, CheckpointKey key, byte[]... values) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", fixture.broker.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (byte[] value : values) {
+                producer.send(new ProducerRecord<>(offsetsTopic, CheckpointCodec.encodeKey(key), value));
+            }
         }
     }
 
