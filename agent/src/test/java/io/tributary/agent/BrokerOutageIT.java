@@ -25,8 +25,13 @@ class BrokerOutageIT {
     private static final Duration OUTAGE = Duration.ofSeconds(Integer.getInteger("tributary.broker.outage.seconds", 40));
     /** faults-long sets it: the producer keeps Kafka's defaults (batches expire after 120 s, blocking calls after 60 s). */
     private static final boolean DEFAULT_PRODUCER = Boolean.getBoolean("tributary.producer.defaults");
-    /* At full speed, so the kill finds records sent but not yet acknowledged, as a busy host would. */
+    /*
+     * Fast enough that the kill finds records sent but not yet acknowledged, as on a busy host; paced
+     * (at most 10,000 records/s a source, so at least 10 s for all) so that no machine ships them all
+     * before the kill: an agent with nothing to commit has no write to fail and stays healthy.
+     */
     private static final long COUNT = 100_000;
+    private static final String[] PACE = {"per_poll: 50", "pause_per_poll: 5ms"};
     private static final Duration WAIT = Duration.ofSeconds(90);
 
     @TempDir
@@ -50,8 +55,8 @@ class BrokerOutageIT {
             AgentFixture fixture = AgentFixture.in(dir, broker)
                     .kafka(broker.bootstrapServers(), DEFAULT_PRODUCER ? Map.of() : Faults.SHORT_PRODUCER_TIMEOUTS)
                     .write("outage-two", Map.of("http", http.address(), "max_in_flight_bytes", "1MiB"), "sources:\n"
-                            + sequence("first", "outage.first", COUNT, "per_poll: 200")
-                            + sequence("second", "outage.second", COUNT, "per_poll: 200"));
+                            + sequence("first", "outage.first", COUNT, PACE)
+                            + sequence("second", "outage.second", COUNT, PACE));
             try (AgentProcess agent = fixture.start()) {
                 fixture.awaitCount(agent, "outage.first", 5000, WAIT);
                 fixture.awaitCount(agent, "outage.second", 5000, WAIT);
