@@ -26,11 +26,13 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
-import sun.misc.Signal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /** {@code tributary}: the command line. Exit codes: 0 ok, 1 invalid config or input, 2 runtime failure. */
 @Command(name = "tributary", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -211,7 +213,12 @@ public final class Main implements Runnable {
                 for (String signal : new String[] {"TERM", "INT"}) {
                     Signal.handle(new Signal(signal), received -> agent.requestStop());
                 }
-                Signal.handle(new Signal("HUP"), received -> agent.requestReload());
+                if (Signal.handle(new Signal("HUP"), received -> agent.requestReload()) == SignalHandler.SIG_IGN) {
+                    // A JVM never takes over a signal its process inherited as ignored: the handler is not installed.
+                    LoggerFactory.getLogger(Main.class).warn("SIGHUP is ignored in this process, as under nohup, so "
+                            + "`kill -HUP` cannot reload {}: start the agent with bin/tributary, which restores SIGHUP, "
+                            + "or restart it to apply a changed config", config);
+                }
                 return agent.run();
             }
         }

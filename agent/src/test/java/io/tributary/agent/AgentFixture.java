@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** A {@link TestAgent} with the sequence test plugin, against the shared broker unless told otherwise. */
@@ -59,6 +60,11 @@ final class AgentFixture {
 
     AgentProcess start() {
         return agent.start();
+    }
+
+    /** As {@link #start()}, the agent ignoring {@code signal} (such as {@code "HUP"}) as it would under nohup. */
+    AgentProcess startIgnoring(String signal) {
+        return agent.startIgnoring(Set.of(signal));
     }
 
     List<ConsumerRecord<byte[], byte[]>> awaitCount(AgentProcess process, String topic, int count, Duration timeout) {

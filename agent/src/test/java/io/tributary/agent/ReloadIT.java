@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.testkit.AgentProcess;
 import io.tributary.testkit.KafkaReader;
+import io.tributary.testkit.TestAgent;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,8 +57,11 @@ class ReloadIT {
                     + source("kept", "reload.kept", 3000, "")
                     + source("changed", "reload.changed", 3000, "    large_at: -2\n")
                     + source("added", "reload.added", 20_000, ""));
+            assertThat(agent.lines()).as("the test kit starts the agent with SIGHUP at its default, whatever the build inherited")
+                    .noneMatch(line -> line.contains("SIGHUP is ignored"));
             sighup(agent);
-            assertThat(agent.awaitLine("Reloaded", WAIT)).isTrue();
+            assertThat(agent.awaitLine("Reloaded", WAIT)).as(() -> "\"Reloaded\" within " + WAIT + "; the agent printed:\n"
+                    + TestAgent.tail(agent)).isTrue();
             // The removed source stopped only once what it read was committed: that is all it ever writes.
             removedAtReload = KafkaReader.readAll(bootstrap, "reload.removed").size();
             assertThat(agent.lines()).anyMatch(line -> line.contains(
@@ -87,6 +91,23 @@ class ReloadIT {
         List<String> removed = KafkaReader.values(KafkaReader.readAll(bootstrap, "reload.removed"));
         assertThat(removed).isNotEmpty().containsExactlyElementsOf(expected(removed.size()));
         assertThat(removed).hasSize(removedAtReload);
+    }
+
+    @Test
+    void anAgentStartedWithSighupIgnoredSaysItCannotReloadAndRunsOn() throws Exception {
+        AgentFixture fixture = AgentFixture.in(dir).write("reload-deaf", "sources:\n" + source("only", "reload.deaf", 200, ""));
+        try (AgentProcess agent = fixture.startIgnoring("HUP")) {
+            assertThat(agent.lines()).anyMatch(line -> line.contains(" WARN ") && line.endsWith(
+                    " - SIGHUP is ignored in this process, as under nohup, so `kill -HUP` cannot reload " + fixture.config
+                            + ": start the agent with bin/tributary, which restores SIGHUP, or restart it to apply a changed config"));
+            sighup(agent);
+            fixture.awaitCount(agent, "reload.deaf", 200, WAIT);
+            agent.sigterm();
+            assertThat(agent.waitFor(Duration.ofSeconds(40))).isZero();
+            assertThat(agent.lines()).noneMatch(line -> line.contains("Reloading"));
+        }
+        assertThat(KafkaReader.values(KafkaReader.readAll(fixture.broker.bootstrapServers(), "reload.deaf")))
+                .containsExactlyElementsOf(expected(200));
     }
 
     /** Where the source's second task started: the sequence source logs it, under the source's logger. */

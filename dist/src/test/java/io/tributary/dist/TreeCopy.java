@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -45,7 +47,14 @@ final class TreeCopy implements AutoCloseable {
      * its output and errors going to {@link #agentOutput()}.
      */
     Process startAgent(Path config, Map<String, String> environment) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(resolve("bin/tributary").toString(), "run", "--config", config.toString())
+        return startAgent(List.of(), config, environment);
+    }
+
+    /** As {@link #startAgent(Path, Map)}, through {@code launcher}, a command such as {@code env --ignore-signal=HUP}. */
+    Process startAgent(List<String> launcher, Path config, Map<String, String> environment) throws IOException {
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(resolve("bin/tributary").toString(), "run", "--config", config.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(resolve(AGENT_OUTPUT).toFile());
         builder.environment().putAll(environment);
         return builder.start();

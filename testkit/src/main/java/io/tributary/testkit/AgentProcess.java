@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -76,9 +77,23 @@ public final class AgentProcess implements AutoCloseable {
         return start(MAIN_CLASS, environment, jvmOptions, args);
     }
 
+    /**
+     * As {@link #start(Map, List, String...)}, the agent ignoring {@code signals} (such as
+     * {@code "HUP"}) as it would when started under nohup.
+     */
+    public static AgentProcess startIgnoring(Set<String> signals, Map<String, String> environment, List<String> jvmOptions,
+                                             String... args) {
+        return start(MAIN_CLASS, signals, environment, jvmOptions, args);
+    }
+
     /** Starts another main class the same way: for testing this class without the agent. */
     static AgentProcess start(String mainClass, Map<String, String> environment, List<String> jvmOptions,
                               String... args) {
+        return start(mainClass, Set.of(), environment, jvmOptions, args);
+    }
+
+    private static AgentProcess start(String mainClass, Set<String> ignoredSignals, Map<String, String> environment,
+                                      List<String> jvmOptions, String... args) {
         Path outputFile;
         try {
             outputFile = Files.createTempFile("tributary-agent-", ".log");
@@ -87,7 +102,7 @@ public final class AgentProcess implements AutoCloseable {
         }
         List<String> options = new ArrayList<>(DEFAULT_JVM_OPTIONS);
         options.addAll(jvmOptions);
-        Process process = ChildJvm.start(options, environment, mainClass, Arrays.asList(args),
+        Process process = ChildJvm.start(options, environment, ignoredSignals, mainClass, Arrays.asList(args),
                 ProcessBuilder.Redirect.PIPE);
         return new AgentProcess(process, outputFile);
     }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ChildJvm {
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+    private static final Set<String> RESET_SIGNALS = Set.of("HUP", "INT");
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(ChildJvm::killAll, "tributary-testkit-child-reaper"));
@@ -34,7 +36,19 @@ final class ChildJvm {
      */
     static Process start(List<String> jvmOptions, Map<String, String> environment, String mainClass,
                          List<String> args, ProcessBuilder.Redirect output) {
-        List<String> command = new ArrayList<>();
+        return start(jvmOptions, environment, Set.of(), mainClass, args, output);
+    }
+
+    /**
+     * As {@link #start(List, Map, String, List, ProcessBuilder.Redirect)}, the child ignoring
+     * {@code ignoredSignals} (such as {@code "HUP"}) as it would under nohup. Every other child gets
+     * SIGHUP and SIGINT at their defaults whatever this JVM inherited: a child inherits ignored
+     * signals, a JVM never handles one, and a build started under nohup or in a shell's background
+     * would leave the agent deaf to the SIGHUP and SIGINT its tests send.
+     */
+    static Process start(List<String> jvmOptions, Map<String, String> environment, Set<String> ignoredSignals,
+                         String mainClass, List<String> args, ProcessBuilder.Redirect output) {
+        List<String> command = new ArrayList<>(signalDispositions(ignoredSignals));
         command.add(javaExecutable());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
@@ -53,6 +67,20 @@ final class ChildJvm {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start a JVM for " + mainClass, e);
         }
+    }
+
+    /** coreutils' env, which sets the dispositions and then becomes the JVM, keeping its pid. */
+    private static List<String> signalDispositions(Set<String> ignoredSignals) {
+        Set<String> defaults = new TreeSet<>(RESET_SIGNALS);
+        defaults.removeAll(ignoredSignals);
+        List<String> env = new ArrayList<>(List.of("env"));
+        if (!defaults.isEmpty()) {
+            env.add("--default-signal=" + String.join(",", defaults));
+        }
+        if (!ignoredSignals.isEmpty()) {
+            env.add("--ignore-signal=" + String.join(",", new TreeSet<>(ignoredSignals)));
+        }
+        return env;
     }
 
     /** Sends SIGKILL and waits until the process is gone. */

@@ -8,6 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -187,7 +188,16 @@ public final class TestAgent {
      * @throws AssertionError when it did not within {@code startupTimeout} (it is killed)
      */
     public AgentProcess start(Duration startupTimeout) {
-        AgentProcess process = AgentProcess.start(Map.of(), JVM_OPTIONS, "run", "--config", config.toString());
+        return running(AgentProcess.start(Map.of(), JVM_OPTIONS, "run", "--config", config.toString()), startupTimeout);
+    }
+
+    /** As {@link #start()}, the agent ignoring {@code signals} (such as {@code "HUP"}) as it would under nohup. */
+    public AgentProcess startIgnoring(Set<String> signals) {
+        return running(AgentProcess.startIgnoring(signals, Map.of(), JVM_OPTIONS, "run", "--config", config.toString()),
+                STARTUP_TIMEOUT);
+    }
+
+    private static AgentProcess running(AgentProcess process, Duration startupTimeout) {
         if (!process.awaitLine(RUNNING_LINE, startupTimeout)) {
             process.close();
             throw new AssertionError("the agent was not running within " + startupTimeout + "; it printed:\n" + tail(process));
