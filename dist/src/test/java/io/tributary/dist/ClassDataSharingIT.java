@@ -76,22 +76,8 @@ class ClassDataSharingIT {
     private static void runUntilItRuns(TreeCopy tree, Map<String, String> environment) throws Exception {
         KafkaBroker broker = KafkaBroker.shared();
         String topic = "class-data-sharing";
-        Path input = Files.createDirectories(tree.resolve("data/in"));
-        Files.writeString(input.resolve("app.log"), "one line\n", StandardCharsets.UTF_8);
-        Path config = Files.writeString(tree.resolve("config/agent.yaml"), """
-                agent:
-                  id: class-data-sharing
-                  plugins_dir: ../plugins
-                  data_dir: ../data
-                kafka:
-                  bootstrap_servers: %s
-                sources:
-                  lines:
-                    type: file
-                    topic: %s
-                    include: ["%s/*.log"]
-                    read_from: beginning
-                """.formatted(broker.bootstrapServers(), topic, input));
+        Path config = tree.writeFileSourceConfig("class-data-sharing", broker.bootstrapServers(), topic);
+        Files.writeString(tree.resolve("data/in/app.log"), "one line\n", StandardCharsets.UTF_8);
         Process agent = tree.startAgent(config, environment);
         try {
             assertThat(KafkaReader.values(KafkaReader.awaitCount(broker.bootstrapServers(), topic, 1, WAIT))).containsExactly("one line");

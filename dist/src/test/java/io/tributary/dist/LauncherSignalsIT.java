@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.tributary.testkit.KafkaBroker;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,20 +21,7 @@ class LauncherSignalsIT {
     @Test
     void anAgentStartedWithSighupIgnoredAsByNohupStillReloadsOnSighup() throws Exception {
         try (TreeCopy tree = new TreeCopy()) {
-            Path input = Files.createDirectories(tree.resolve("data/in"));
-            Path config = Files.writeString(tree.resolve("config/agent.yaml"), """
-                    agent:
-                      id: launcher-signals
-                      plugins_dir: ../plugins
-                      data_dir: ../data
-                    kafka:
-                      bootstrap_servers: %s
-                    sources:
-                      lines:
-                        type: file
-                        topic: launcher-signals
-                        include: ["%s/*.log"]
-                    """.formatted(KafkaBroker.shared().bootstrapServers(), input));
+            Path config = tree.writeFileSourceConfig("launcher-signals", KafkaBroker.shared().bootstrapServers(), "launcher-signals");
             Process agent = tree.startAgent(List.of("env", "--ignore-signal=HUP"), config, Map.of("TRIBUTARY_CDS", "off"));
             try {
                 await("running").atMost(WAIT).until(() -> tree.agentOutput().contains(" running 1 source(s) "));

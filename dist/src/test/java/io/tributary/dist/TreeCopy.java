@@ -43,6 +43,28 @@ final class TreeCopy implements AutoCloseable {
     }
 
     /**
+     * Writes {@code config/agent.yaml}: agent {@code id} on the tree's plugins and data, sending the lines of
+     * {@code data/in/*.log} (read from their beginning) to {@code topic} through {@code bootstrapServers}.
+     */
+    Path writeFileSourceConfig(String id, String bootstrapServers, String topic) throws IOException {
+        Path input = Files.createDirectories(resolve("data/in"));
+        return Files.writeString(resolve("config/agent.yaml"), """
+                agent:
+                  id: %s
+                  plugins_dir: ../plugins
+                  data_dir: ../data
+                kafka:
+                  bootstrap_servers: %s
+                sources:
+                  lines:
+                    type: file
+                    topic: %s
+                    include: ["%s/*.log"]
+                    read_from: beginning
+                """.formatted(id, bootstrapServers, topic, input));
+    }
+
+    /**
      * Starts {@code bin/tributary run --config config} with {@code environment} added to this process's,
      * its output and errors going to {@link #agentOutput()}.
      */
