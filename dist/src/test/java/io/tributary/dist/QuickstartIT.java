@@ -109,8 +109,10 @@ class QuickstartIT {
      */
     private static String runQuickstartUntil(TreeCopy tree, Path output, long lastOffset) throws Exception {
         // In a process group of its own, so that the stop below reaches the script and all it
-        // started, as Ctrl-C in a terminal sends SIGINT to the whole foreground group.
-        Process quickstart = new ProcessBuilder("setsid", tree.resolve("bin/tributary-quickstart").toString())
+        // started, as Ctrl-C in a terminal sends SIGINT to the whole foreground group. With SIGINT at
+        // its default, as in a terminal: a build started in a shell's background inherits it ignored.
+        Process quickstart = new ProcessBuilder("setsid", "env", "--default-signal=INT",
+                tree.resolve("bin/tributary-quickstart").toString())
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
         try {
             await().atMost(STARTUP).until(() -> records(output(output)).containsKey(lastOffset) || !quickstart.isAlive());
