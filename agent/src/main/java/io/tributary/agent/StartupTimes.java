@@ -1,7 +1,12 @@
 package io.tributary.agent;
 
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -13,6 +18,7 @@ import java.util.function.LongSupplier;
  * script execs the JVM in the same process.
  */
 final class StartupTimes {
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
     /** When the JVM entered main(), set once by {@link Main#main}. */
     private static volatile long mainEnteredMillis;
 
@@ -25,16 +31,55 @@ final class StartupTimes {
         this.processStartMillis = processStartMillis;
     }
 
-    /** Times of this process, on the wall clock: the process's start is only known in wall time. */
+    /** Times of this process, on the wall clock, counted from the process's start. */
     static StartupTimes ofThisProcess() {
         long now = System.currentTimeMillis();
-        long processStart = ProcessHandle.current().info().startInstant().map(start -> start.toEpochMilli()).orElse(now);
+        long processStart = now - processAgeMillis().orElseGet(() -> ProcessHandle.current().info().startInstant()
+                .map(start -> now - start.toEpochMilli()).orElse(0L));
         StartupTimes times = new StartupTimes(System::currentTimeMillis, processStart);
         if (mainEnteredMillis != 0) {
             times.steps.add("until main " + (mainEnteredMillis - processStart) + " ms");
             times.steps.add("command line and logging " + (now - mainEnteredMillis) + " ms");
         }
         return times;
+    }
+
+    /*
+     * ProcessHandle's start instant is the boot time, which Linux gives in whole seconds, plus the
+     * process's start since boot: up to a second off (seen: 450 ms too early). /proc/uptime and the
+     * start tick in /proc/self/stat both count since boot, so their difference is right to a tick.
+     */
+    private static OptionalLong processAgeMillis() {
+        try {
+            return processAgeMillis(Files.readString(Path.of("/proc/uptime")), Files.readString(Path.of("/proc/self/stat")));
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /**
+     * The process's age from {@code /proc/uptime} ("seconds since boot" first) and its
+     * {@code /proc/<pid>/stat} (field 22, the start in clock ticks since boot; Linux's USER_HZ, 100
+     * a second, on every architecture); empty when either is not in that form.
+     */
+    static OptionalLong processAgeMillis(String uptime, String stat) {
+        int commEnd = stat.lastIndexOf(')');
+        String[] uptimeFields = uptime.trim().split("\\s+");
+        if (commEnd < 0 || uptimeFields.length == 0) {
+            return OptionalLong.empty();
+        }
+        // The fields after the command's name start at field 3; it may hold spaces and parentheses itself.
+        String[] fields = stat.substring(commEnd + 1).trim().split("\\s+");
+        if (fields.length < 20) {
+            return OptionalLong.empty();
+        }
+        try {
+            long uptimeMillis = new BigDecimal(uptimeFields[0]).movePointRight(3).longValue();
+            long startMillis = Long.parseLong(fields[22 - 3]) * 1000 / CLOCK_TICKS_PER_SECOND;
+            return uptimeMillis >= startMillis ? OptionalLong.of(uptimeMillis - startMillis) : OptionalLong.empty();
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
     }
 
     static void mainEntered() {
