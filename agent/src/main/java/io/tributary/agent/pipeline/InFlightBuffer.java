@@ -18,6 +18,7 @@ final class InFlightBuffer {
     private final Condition batchQueued = lock.newCondition();
     private final ArrayDeque<Batch> queue = new ArrayDeque<>();
     private long inFlightBytes;
+    private boolean wakeUpAsked;
 
     InFlightBuffer(long maxBytes) {
         this.maxBytes = maxBytes;
@@ -38,18 +39,33 @@ final class InFlightBuffer {
         }
     }
 
-    /** The next queued batch, waiting up to {@code timeoutNanos}; null when none came. */
+    /** The next queued batch, waiting up to {@code timeoutNanos}; null when none came or {@link #wakeUp} was called. */
     Batch take(long timeoutNanos) throws InterruptedException {
         lock.lockInterruptibly();
         try {
             long remaining = timeoutNanos;
             while (queue.isEmpty()) {
-                if (remaining <= 0) {
+                if (remaining <= 0 || wakeUpAsked) {
+                    wakeUpAsked = false;
                     return null;
                 }
                 remaining = batchQueued.awaitNanos(remaining);
             }
             return queue.pollFirst();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Ends the commit thread's wait in {@link #take} at once, or its next one if it is not waiting:
+     * something else it waits for, such as a topic check, is done.
+     */
+    void wakeUp() {
+        lock.lock();
+        try {
+            wakeUpAsked = true;
+            batchQueued.signal();
         } finally {
             lock.unlock();
         }

@@ -80,7 +80,7 @@ public final class Pipeline {
         UnwritableRecords unwritable = new UnwritableRecords(settings.offsetsTopic(), settings.maxRecordBytes(), settings.compressed(),
                 topicAdmin);
         this.committer = new Committer(settings.exactlyOnce() ? DeliveryMode.exactlyOnce() : DeliveryMode.atLeastOnce(), buffer, supervisor,
-                new TopicGate(topicAdmin, ticker), unwritable, new DeadLetters(settings.maxRecordBytes()), settings.commitInterval(),
+                new TopicGate(topicAdmin, ticker, buffer::wakeUp), unwritable, new DeadLetters(settings.maxRecordBytes()), settings.commitInterval(),
                 settings.agentId(), settings.offsetsTopic(), fatalHandler, producerHealth, ticker, registry);
         this.committerThread = new Thread(committer, "tributary-commit");
     }

@@ -76,7 +76,7 @@ final class CommitterHarness implements AutoCloseable {
             }
         });
         TopicGate gate = new TopicGate(topic -> CompletableFuture.completedFuture(topicStatus.getOrDefault(topic, TopicGate.TopicStatus.WRITABLE)),
-                ticker);
+                ticker, buffer::wakeUp);
         committer = new Committer(exactlyOnce ? DeliveryMode.exactlyOnce() : DeliveryMode.atLeastOnce(), buffer, supervisor, gate, unwritable,
                 new DeadLetters(1024 * 1024), Duration.ofMillis(20), "agent-1", OFFSETS_TOPIC,
                 (message, cause) -> fatal.add(message), health, ticker, registry);

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class TopicGateTest {
@@ -31,10 +32,28 @@ class TopicGateTest {
     private final ManualTicker ticker = new ManualTicker();
     private final List<String> checks = new ArrayList<>();
     private TopicGate.TopicStatus answer = TopicGate.TopicStatus.unavailable("topic t does not exist");
+    private final AtomicInteger finishedChecks = new AtomicInteger();
     private final TopicGate gate = new TopicGate(topic -> {
         checks.add(topic);
         return CompletableFuture.completedFuture(answer);
-    }, ticker);
+    }, ticker, finishedChecks::incrementAndGet);
+
+    @Test
+    void everyCheckThatFinishesSaysSoAtOnceWhetherItFinishesNowOrLater() {
+        CompletableFuture<TopicGate.TopicStatus> later = new CompletableFuture<>();
+        AtomicInteger finished = new AtomicInteger();
+        TopicGate slowGate = new TopicGate(topic -> later, ticker, finished::incrementAndGet);
+
+        assertThat(slowGate.status("t")).isNull();
+        assertThat(finished).hasValue(0);
+        later.complete(TopicGate.TopicStatus.WRITABLE);
+        assertThat(finished).hasValue(1);
+        assertThat(slowGate.poll()).isTrue();
+        assertThat(slowGate.isWritable("t")).isTrue();
+
+        assertThat(gate.status("t")).isNull();
+        assertThat(finishedChecks).hasValue(1);
+    }
 
     @Test
     void aTopicIsCheckedWhenFirstSeenAndAgainWithABackoffUntilItCanBeWritten() {
