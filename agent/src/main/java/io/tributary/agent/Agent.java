@@ -79,6 +79,8 @@ final class Agent {
     private volatile String startupProblem = "starting";
 
     private final StartupTimes startup;
+    /** Checks and creates topics, the offsets topic among them, with the one admin client of the run. */
+    private TopicAdmin topicAdmin;
 
     Agent(Preparation prepared, StartupTimes startup) {
         this.prepared = prepared;
@@ -116,10 +118,11 @@ final class Agent {
         boolean exactlyOnce = config.agent().delivery() == Delivery.EXACTLY_ONCE;
         Producer<byte[], byte[]> producer = null;
         KafkaClientMetrics producerMetrics = null;
-        TopicAdmin topicAdmin = new TopicAdmin(KafkaClients.connectionConfig(config));
+        topicAdmin = new TopicAdmin(KafkaClients.connectionConfig(config));
         startup.finished("set-up", settingUp);
         // Neither the offsets topic nor the dead-letter topics wait for the producer, whose start takes
-        // round trips to Kafka: they are checked (and created) meanwhile, on a thread of their own.
+        // round trips to Kafka, nor for each other: they are checked (and created) meanwhile, each on a
+        // thread of its own.
         FutureTask<CheckpointStore.Read> checkpointReadBegun = new FutureTask<>(() -> {
             long checking = startup.now();
             ensureOffsetsTopic(agentId);
@@ -134,12 +137,8 @@ final class Agent {
             topicAdmin.createMissing(deadLetterTopics(), Duration.ofSeconds(5));
             startup.finished("dead-letter topics", checking);
         }, null);
-        Thread startupChecks = new Thread(() -> {
-            checkpointReadBegun.run();
-            deadLetterTopicsChecked.run();
-        }, "tributary-startup-checks");
-        startupChecks.setDaemon(true);
-        startupChecks.start();
+        startBeside("tributary-startup-checks", checkpointReadBegun);
+        startBeside("tributary-dead-letter-checks", deadLetterTopicsChecked);
         try {
             long initialising = startup.now();
             producer = initialisedProducer(producerConfig, exactlyOnce);
@@ -469,7 +468,7 @@ final class Agent {
     private void ensureOffsetsTopic(String agentId) throws IOException, InterruptedException {
         String topic = config.agent().offsetsTopic();
         OffsetsTopicIdFile idFile = new OffsetsTopicIdFile(config.agent().dataDir());
-        idFile.write(topic, checkpointStore(agentId).ensureTopic(Duration.ofSeconds(30), idFile.read(topic)));
+        idFile.write(topic, checkpointStore(agentId).ensureTopic(topicAdmin.admin(), Duration.ofSeconds(30), idFile.read(topic)));
     }
 
     private CheckpointStore checkpointStore(String agentId) {
@@ -488,6 +487,13 @@ final class Agent {
                 // It failed to begin: nothing to end.
             }
         }
+    }
+
+    /** Runs {@code task} on a daemon thread of its own, beside the producer's start. */
+    private static void startBeside(String threadName, Runnable task) {
+        Thread thread = new Thread(task, threadName);
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /** Waits for the check, which ends within its own timeout and reports its own problems. */

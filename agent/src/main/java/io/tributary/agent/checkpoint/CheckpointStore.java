@@ -69,12 +69,13 @@ public final class CheckpointStore {
     /**
      * Creates the offsets topic, compacted, when it does not exist, and returns its topic id.
      *
+     * @param admin   the agent's admin client: a client of its own would cost another connection and cold start
      * @param knownId the id this agent saw last time (kept in data_dir), or null the first time
      * @throws CheckpointsUnusableException when the topic this agent used was deleted or replaced:
      *                                      its checkpoints are gone
      */
-    public Uuid ensureTopic(Duration timeout, Uuid knownId) throws InterruptedException {
-        try (Admin admin = Admin.create(clientConfig)) {
+    public Uuid ensureTopic(Admin admin, Duration timeout, Uuid knownId) throws InterruptedException {
+        try {
             Uuid id = describe(admin, timeout);
             if (id == null) {
                 if (knownId != null) {

@@ -205,7 +205,8 @@ public final class TopicAdmin implements TopicGate.Checker, UnwritableRecords.Li
         return t;
     }
 
-    private synchronized Admin admin() {
+    /** The admin client the agent shares, made on first use: each client costs a connection and a cold start. */
+    public synchronized Admin admin() {
         if (admin == null) {
             Map<String, Object> config = new java.util.HashMap<>(connectionConfig);
             config.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "tributary-topics");
