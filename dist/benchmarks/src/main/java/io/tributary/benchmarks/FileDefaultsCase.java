@@ -93,15 +93,17 @@ final class FileDefaultsCase {
                 Map.of("http", "127.0.0.1:" + FileThroughputCase.freePort()), Map.of(), sources);
         session.topics().create(topic);
         try {
+            MachineCpu cpu = MachineCpu.now();
             long spawned = System.currentTimeMillis();
             try (Child agent = installation.start(name, dir.resolve("output.log"),
                     List.of("run", "--config", config.toString()))) {
                 Delivery delivery = session.topics().await(topic, records, STALL);
+                String cpuUsed = cpu.usedSince(records, "record");
                 long peakKiB = ResidentMemory.of(agent.jvmPid()).peakRssKiB();
                 String startedIn = agent.lineContaining(" running ").map(ColdStartCase::startedIn)
                         .orElse("no \"running\" line");
                 Installation.stop(agent);
-                return noteRun(name, spawned, delivery, records, recordBytes, peakKiB, "agent: " + startedIn);
+                return noteRun(name, spawned, delivery, records, recordBytes, peakKiB, cpuUsed + "; agent: " + startedIn);
             }
         } finally {
             session.topics().delete(topic);
@@ -114,6 +116,7 @@ final class FileDefaultsCase {
         Path dir = session.runDir(name);
         session.topics().create(topic);
         try {
+            MachineCpu cpu = MachineCpu.now();
             long spawned = System.currentTimeMillis();
             try (Child rsyslogd = RsyslogFile.start(session, dir, file, topic)) {
                 Delivery delivery;
@@ -122,8 +125,9 @@ final class FileDefaultsCase {
                 } catch (IllegalStateException e) {
                     throw new IllegalStateException(e.getMessage() + "; " + rsyslogd.logTail(), e);
                 }
+                String cpuUsed = cpu.usedSince(records, "record");
                 long peakKiB = ResidentMemory.of(rsyslogd.pid()).peakRssKiB();
-                return noteRun(name, spawned, delivery, records, recordBytes, peakKiB, "");
+                return noteRun(name, spawned, delivery, records, recordBytes, peakKiB, cpuUsed);
             }
         } finally {
             session.topics().delete(topic);

@@ -58,7 +58,12 @@ final class JdbcCase {
                     String suffix = "r" + run;
                     figures.measure(BARE_SCAN, () -> bareScan(rows, suffix));
                     figures.measure(TRIBUTARY, () -> tributary(rows, suffix));
-                    figures.measure(PRODUCER_PERFORMANCE, () -> producerPerformance.producerPerformance(rows, rowBytes, "jdbc-" + suffix));
+                    figures.measure(PRODUCER_PERFORMANCE, () -> {
+                        MachineCpu cpu = MachineCpu.now();
+                        double rate = producerPerformance.producerPerformance(rows, rowBytes, "jdbc-" + suffix);
+                        report.run(String.format("producer-performance-jdbc-%s: %s", suffix, cpu.usedSince(rows, "record")));
+                        return rate;
+                    });
                 }
                 Figures.Format format = figure -> String.format("%,.0f rows/s", figure);
                 report.add(figures.compare("4. jdbc (PostgreSQL, incrementing, " + pages(rows) + " paged queries) vs "
@@ -102,6 +107,7 @@ final class JdbcCase {
         String name = "bare-scan-" + suffix;
         Path log = session.runDir(name).resolve("output.log");
         BareScan.Result result;
+        MachineCpu cpu = MachineCpu.now();
         try (Child child = Child.java(BARE_SCAN, log, Agent.PRODUCTION_JVM_OPTIONS, BareScan.class.getName(),
                 List.of(Postgres.URL, Postgres.USER, TABLE, Integer.toString(FETCH_SIZE)))) {
             child.awaitSuccess(BARE_SCAN_TIMEOUT);
@@ -112,8 +118,9 @@ final class JdbcCase {
         if (result.rows() != rows) {
             throw new IllegalStateException("the bare scan read " + result.rows() + " rows, expected " + rows);
         }
-        report.run(String.format("%s: %,.0f rows/s, %d rows in %.2f s from the first row to the last; load %s",
-                name, result.rowsPerSecond(), rows, result.firstToLastNanos() / 1e9, Machine.loadAverage()));
+        report.run(String.format("%s: %,.0f rows/s, %d rows in %.2f s from the first row to the last; %s; load %s",
+                name, result.rowsPerSecond(), rows, result.firstToLastNanos() / 1e9, cpu.usedSince(rows, "row"),
+                Machine.loadAverage()));
         return result.rowsPerSecond();
     }
 
@@ -134,16 +141,18 @@ final class JdbcCase {
                     batch_max_rows: %d
                     fetch_size: %d
                 """.formatted(topic, Postgres.URL, Postgres.USER, TABLE, BATCH_MAX_ROWS, FETCH_SIZE);
+        MachineCpu cpu = MachineCpu.now();
         try (Agent agent = Agent.start(session, session.runDir(name), "bench-" + name, Map.of(), sources,
                 session.profile(name))) {
             Delivery delivery = session.topics().await(topic, rows, STALL);
+            String cpuUsed = cpu.usedSince(rows, "row");
             agent.stop();
             if (delivery.records() != rows) {
                 throw new IllegalStateException(name + " delivered " + delivery.records() + " rows, expected " + rows);
             }
-            report.run(String.format("%s: %,.0f rows/s, %d rows in %.2f s between first and last append; load %s",
+            report.run(String.format("%s: %,.0f rows/s, %d rows in %.2f s between first and last append; %s; load %s",
                     name, delivery.recordsPerSecond(), rows,
-                    (delivery.lastAppendMillis() - delivery.firstAppendMillis()) / 1000.0, Machine.loadAverage()));
+                    (delivery.lastAppendMillis() - delivery.firstAppendMillis()) / 1000.0, cpuUsed, Machine.loadAverage()));
             return delivery.recordsPerSecond();
         } finally {
             session.topics().delete(topic);
