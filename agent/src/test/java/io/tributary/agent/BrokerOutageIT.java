@@ -9,10 +9,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.testkit.AgentProcess;
 import io.tributary.testkit.KafkaBroker;
 import io.tributary.testkit.TestAgent;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalDouble;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +51,23 @@ class BrokerOutageIT {
         });
     }
 
+    /** The agent's threads as jcmd prints them, for a failure that the agent's log does not explain. */
+    private static String threadDump(AgentProcess agent) {
+        try {
+            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(agent.pid()), "Thread.print")
+                    .redirectErrorStream(true).start();
+            String threads = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            dump.waitFor();
+            return threads;
+        } catch (IOException e) {
+            return "(no thread dump: " + e + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(no thread dump: interrupted)";
+        }
+    }
+
     @Test
     void aBrokerKilledForLongerThanEveryProducerTimeoutPausesTheAgentWhichResumesByItselfExactlyOnce() {
         AgentHttp http = AgentHttp.onFreePort();
@@ -63,7 +83,12 @@ class BrokerOutageIT {
 
                 broker.kill();
                 long killed = System.nanoTime();
-                await("/health 503 in the outage").atMost(WAIT).until(() -> http.healthStatus() == 503);
+                try {
+                    await("/health 503 in the outage").atMost(WAIT).until(() -> http.healthStatus() == 503);
+                } catch (ConditionTimeoutException e) {
+                    throw new AssertionError("/health stayed " + http.healthStatus() + " in the outage: " + http.health()
+                            + "; the agent printed:\n" + TestAgent.tail(agent) + "\nits threads:\n" + threadDump(agent), e);
+                }
                 JsonNode producer = http.health().path("producer");
                 OptionalDouble producerUpDuringOutage = http.metric(AgentHttp.PRODUCER_UP);
                 assertThat(producer.path("status").asText()).isEqualTo("down");

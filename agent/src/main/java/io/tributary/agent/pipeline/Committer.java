@@ -22,8 +22,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -374,11 +377,31 @@ final class Committer implements Runnable {
                 handleUnwritable(batch, i, error);
                 continue;
             }
-            producer.send(toProducerRecord(record), (metadata, e) -> {
+            Future<RecordMetadata> sent = producer.send(toProducerRecord(record), (metadata, e) -> {
                 if (e != null) {
                     failures.add(new SendFailure(batch, record, e, false));
                 }
             });
+            throwIfFailedAtOnce(sent);
+        }
+    }
+
+    /*
+     * The producer fails a send it cannot even start, as when a topic's metadata did not come within
+     * max.block.ms, in its callback and a failed future, not by throwing. Each further record of the
+     * batch would wait max.block.ms again (60 s by default), with no commit begun to tell /health:
+     * the failure ends the batch's sending now, and recovery takes over.
+     */
+    private static void throwIfFailedAtOnce(Future<RecordMetadata> sent) {
+        if (!sent.isDone()) {
+            return;
+        }
+        try {
+            sent.get();
+        } catch (ExecutionException e) {
+            throw new KafkaException("sending failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
